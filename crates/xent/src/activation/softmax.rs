@@ -1,0 +1,149 @@
+//! softmax and log-softmax over the last axis, with an optional temperature.
+
+use super::RowActivation;
+use crate::{kernels, Error, Float};
+use ndarray::{Array2, ArrayView2};
+
+/// softmax(x / T)ᵢ = e^((xᵢ − m)/T) / Σⱼ e^((xⱼ − m)/T), with m = maxⱼ xⱼ.
+///
+/// Subtracting the row maximum makes every exponent ≤ 0, so nothing overflows and the largest
+/// entry contributes exactly 1 to the denominator; the sum is accumulated in `f64`.
+/// Edges (see the [module](super) for how PyTorch and SciPy differ): a −∞ entry gives 0; an
+/// all −∞ row gives the uniform distribution; k entries of +∞ get 1/k each and the rest 0;
+/// a NaN makes the row NaN; an empty row stays empty.
+///
+/// # Example
+/// ```
+/// use xent::activation::{RowActivation, Softmax};
+/// let hot = Softmax::new().temperature(0.5)?.apply(&[1.0, 2.0]);
+/// let plain = Softmax::new().apply(&[2.0, 4.0]);
+/// assert_eq!(hot, plain);
+/// let mut x = [1000.0f32, 0.0, -1000.0];
+/// Softmax::new().apply_in_place(&mut x);
+/// assert_eq!(x, [1.0, 0.0, 0.0]);
+/// # Ok::<(), xent::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Softmax {
+    temperature: f64,
+}
+
+/// log_softmax(x / T)ᵢ = (xᵢ − m)/T − ln Σⱼ e^((xⱼ − m)/T), with m = maxⱼ xⱼ.
+///
+/// Never computes ln of a softmax (which would underflow to −∞): the result is exact for
+/// entries far below the maximum, e.g. `log_softmax([1e4, −1e4, 0]) = [0, −2e4, −1e4]`.
+/// Edges: a −∞ entry gives −∞; an all −∞ row gives −ln n everywhere; k entries of +∞ give
+/// −ln k there and −∞ elsewhere; a NaN makes the row NaN.
+///
+/// # Example
+/// ```
+/// use xent::activation::{LogSoftmax, RowActivation};
+/// let y = LogSoftmax::new().apply(&[1e4, -1e4, 0.0]);
+/// assert_eq!(y, vec![0.0, -2e4, -1e4]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogSoftmax {
+    temperature: f64,
+}
+
+fn validate_temperature(t: f64) -> Result<f64, Error> {
+    if t.is_finite() && t > 0.0 {
+        Ok(t)
+    } else {
+        Err(Error::InvalidParameter {
+            name: "temperature",
+            value: t,
+            expected: "a temperature must be finite and > 0",
+        })
+    }
+}
+
+macro_rules! temperature_builder {
+    ($ty:ident) => {
+        impl $ty {
+            /// Temperature 1: the plain function.
+            pub fn new() -> Self {
+                $ty { temperature: 1.0 }
+            }
+
+            /// Divides the inputs by `t` first: t > 1 flattens the distribution, t < 1
+            /// sharpens it.
+            ///
+            /// # Errors
+            /// [`Error::InvalidParameter`] unless `t` is finite and > 0.
+            pub fn temperature(self, t: f64) -> Result<Self, Error> {
+                Ok($ty {
+                    temperature: validate_temperature(t)?,
+                })
+            }
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+    };
+}
+
+temperature_builder!(Softmax);
+temperature_builder!(LogSoftmax);
+
+impl RowActivation for Softmax {
+    fn apply_in_place<T: Float>(&self, x: &mut [T]) {
+        kernels::softmax_in_place(x, self.temperature);
+    }
+}
+
+impl RowActivation for LogSoftmax {
+    fn apply_in_place<T: Float>(&self, x: &mut [T]) {
+        kernels::log_softmax_in_place(x, self.temperature);
+    }
+}
+
+/// softmax of one row; shorthand for `Softmax::new().apply(x)`.
+///
+/// # Example
+/// ```
+/// let p = xent::activation::softmax(&[1.0f64, 2.0, 3.0]);
+/// assert!((p[2] - 0.6652409557748218).abs() < 1e-16);
+/// ```
+pub fn softmax<T: Float>(x: &[T]) -> Vec<T> {
+    Softmax::new().apply(x)
+}
+
+/// softmax of every row of a 2-D view; shorthand for `Softmax::new().apply_rows(x)`.
+///
+/// # Example
+/// ```
+/// let x = ndarray::array![[0.0f32, 0.0], [f32::NEG_INFINITY, f32::NEG_INFINITY]];
+/// let p = xent::activation::softmax_rows(x.view());
+/// assert_eq!(p, ndarray::array![[0.5f32, 0.5], [0.5, 0.5]]);
+/// ```
+pub fn softmax_rows<T: Float>(x: ArrayView2<'_, T>) -> Array2<T> {
+    Softmax::new().apply_rows(x)
+}
+
+/// log-softmax of one row; shorthand for `LogSoftmax::new().apply(x)`.
+///
+/// # Example
+/// ```
+/// let y = xent::activation::log_softmax(&[-1000.0, 0.0, 1000.0]);
+/// assert_eq!(y, vec![-2000.0, -1000.0, 0.0]);
+/// ```
+pub fn log_softmax<T: Float>(x: &[T]) -> Vec<T> {
+    LogSoftmax::new().apply(x)
+}
+
+/// log-softmax of every row of a 2-D view; shorthand for `LogSoftmax::new().apply_rows(x)`.
+///
+/// # Example
+/// ```
+/// let x = ndarray::array![[1.0, 1.0], [0.0, f64::INFINITY]];
+/// let y = xent::activation::log_softmax_rows(x.view());
+/// assert_eq!(y, ndarray::array![[-std::f64::consts::LN_2, -std::f64::consts::LN_2],
+///                               [f64::NEG_INFINITY, 0.0]]);
+/// ```
+pub fn log_softmax_rows<T: Float>(x: ArrayView2<'_, T>) -> Array2<T> {
+    LogSoftmax::new().apply_rows(x)
+}

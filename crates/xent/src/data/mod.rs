@@ -1,0 +1,112 @@
+//! Reading numeric tables from files: CSV and NPY.
+//!
+//! This is the edge of the library: the numeric modules never do I/O. A [`Table`] holds the
+//! numbers row by row in `f64` (exact for `f32` sources) and remembers, for text sources, the
+//! line each row came from, so that errors about a row can name the line.
+
+mod csv;
+mod npy;
+
+pub use csv::parse_csv;
+pub use npy::parse_npy;
+
+use crate::Error;
+use ndarray::{Array2, ArrayView1};
+use std::path::Path;
+
+/// A 1-D or 2-D table of numbers read from a file or a command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The values, one row per distribution. A 1-D source is a single row.
+    pub values: Array2<f64>,
+    /// `true` when the source was one-dimensional (an inline vector or a 1-D NPY array).
+    pub one_dimensional: bool,
+    /// For text sources, the 1-based line of each row.
+    pub lines: Option<Vec<usize>>,
+}
+
+impl Table {
+    /// A one-row table from a vector.
+    ///
+    /// # Example
+    /// ```
+    /// let t = xent::data::Table::from_vec(vec![0.5, 0.5]);
+    /// assert_eq!(t.values.shape(), &[1, 2]);
+    /// assert!(t.one_dimensional);
+    /// ```
+    pub fn from_vec(values: Vec<f64>) -> Table {
+        let n = values.len();
+        Table {
+            values: Array2::from_shape_vec((1, n), values).expect("1 × n holds n values"),
+            one_dimensional: true,
+            lines: None,
+        }
+    }
+
+    /// The single row of a one-dimensional table, or the first row.
+    pub fn first_row(&self) -> ArrayView1<'_, f64> {
+        self.values.row(0)
+    }
+
+    /// The 1-based line a row came from, when the source was text.
+    pub fn line_of_row(&self, row: usize) -> Option<usize> {
+        self.lines.as_ref().and_then(|l| l.get(row).copied())
+    }
+}
+
+/// Parses an inline comma-separated vector such as `0.5,0.25,0.25`; `inf`, `-inf` and `nan`
+/// are accepted, spaces around numbers are ignored.
+///
+/// # Errors
+/// [`Error::Parse`] naming the 1-based position of the first field that is not a number
+/// (line 1), and [`Error::Empty`] for an empty string.
+///
+/// # Example
+/// ```
+/// let t = xent::data::parse_inline("0.5, 0.25,0.25")?;
+/// assert_eq!(t.first_row().to_vec(), vec![0.5, 0.25, 0.25]);
+/// assert!(xent::data::parse_inline("0.5,x").is_err());
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn parse_inline(text: &str) -> Result<Table, Error> {
+    if text.trim().is_empty() {
+        return Err(Error::Empty { input: "vector" });
+    }
+    let mut table = parse_csv(text.as_bytes())?;
+    if table.values.nrows() != 1 {
+        return Err(Error::Format {
+            format: "inline vector",
+            reason: "an inline vector is one line of comma-separated numbers".into(),
+        });
+    }
+    table.one_dimensional = true;
+    table.lines = None;
+    Ok(table)
+}
+
+/// Reads a `.csv` or `.npy` file, chosen by its extension (anything but `.npy` is read as CSV).
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read (missing, a directory, no permission), and the
+/// format's errors from [`parse_csv`] or [`parse_npy`].
+pub fn read_table(path: &Path) -> Result<Table, Error> {
+    let io_error = |e: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    if path.is_dir() {
+        return Err(Error::Io {
+            path: path.display().to_string(),
+            message: "is a directory, not a file".into(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let is_npy = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
+    if is_npy {
+        parse_npy(&bytes)
+    } else {
+        parse_csv(&bytes)
+    }
+}

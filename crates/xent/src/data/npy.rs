@@ -1,0 +1,232 @@
+//! A reader for NumPy's `.npy` format (versions 1, 2 and 3), 1-D and 2-D numeric arrays.
+
+use super::Table;
+use crate::Error;
+use ndarray::{Array2, ShapeBuilder};
+
+const MAGIC: &[u8] = b"\x93NUMPY";
+
+/// Parses the bytes of a `.npy` file holding a 1-D or 2-D array of `f4`, `f8` or integer
+/// (`i1`…`i8`, `u1`…`u8`) elements, either byte order, C or Fortran order.
+///
+/// The header is checked against the file's length before anything is allocated, so a header
+/// that claims more elements than the file holds is an error, not an allocation.
+///
+/// # Errors
+/// [`Error::Format`] for a missing magic string, an unreadable header, an unsupported dtype or
+/// dimensionality, or a data section whose size does not match the shape.
+///
+/// # Example
+/// ```
+/// // A hand-built version-1 file: 2 little-endian f8 values.
+/// let header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }";
+/// let mut file = b"\x93NUMPY\x01\x00".to_vec();
+/// let padded = (header.len() + 1 + 10).next_multiple_of(64) - 10;
+/// file.extend_from_slice(&(padded as u16).to_le_bytes());
+/// file.extend_from_slice(header);
+/// file.resize(10 + padded - 1, b' ');
+/// file.push(b'\n');
+/// for v in [0.25f64, 0.75] { file.extend_from_slice(&v.to_le_bytes()); }
+/// let t = xent::data::parse_npy(&file)?;
+/// assert!(t.one_dimensional);
+/// assert_eq!(t.first_row().to_vec(), vec![0.25, 0.75]);
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn parse_npy(bytes: &[u8]) -> Result<Table, Error> {
+    if bytes.len() < 10 || &bytes[..6] != MAGIC {
+        return Err(bad("the file does not start with the NPY magic string"));
+    }
+    let major = bytes[6];
+    let (header_len, header_start) = match major {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10usize),
+        2 | 3 => {
+            if bytes.len() < 12 {
+                return Err(bad("the file ends inside the header length"));
+            }
+            let len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+            (len as usize, 12)
+        }
+        v => return Err(bad(&format!("unsupported format version {v}"))),
+    };
+    let data_start = header_start
+        .checked_add(header_len)
+        .filter(|&end| end <= bytes.len())
+        .ok_or_else(|| bad("the header is longer than the file"))?;
+    let header = std::str::from_utf8(&bytes[header_start..data_start])
+        .map_err(|_| bad("the header is not text"))?;
+    let header = Header::parse(header)?;
+    let (rows, cols, one_dimensional) = match header.shape[..] {
+        [n] => (1, n, true),
+        [r, c] => (r, c, false),
+        _ => {
+            return Err(bad(&format!(
+                "a {}-dimensional array; only 1-D and 2-D arrays are supported",
+                header.shape.len()
+            )));
+        }
+    };
+    let data = &bytes[data_start..];
+    let expected = rows
+        .checked_mul(cols)
+        .and_then(|n| n.checked_mul(header.dtype.size))
+        .ok_or_else(|| bad("the shape's size overflows"))?;
+    if data.len() != expected {
+        return Err(bad(&format!(
+            "the shape {:?} of {} needs {expected} bytes of data, the file has {}",
+            header.shape,
+            header.dtype.name,
+            data.len()
+        )));
+    }
+    let values: Vec<f64> = data
+        .chunks_exact(header.dtype.size)
+        .map(|chunk| header.dtype.decode(chunk))
+        .collect();
+    let shape = (rows, cols);
+    let values = if header.fortran_order && !one_dimensional {
+        Array2::from_shape_vec(shape.f(), values)
+    } else {
+        Array2::from_shape_vec(shape, values)
+    }
+    .expect("the data length was checked against the shape");
+    Ok(Table {
+        values,
+        one_dimensional,
+        lines: None,
+    })
+}
+
+fn bad(reason: &str) -> Error {
+    Error::Format {
+        format: "NPY",
+        reason: reason.to_string(),
+    }
+}
+
+struct Header {
+    dtype: Dtype,
+    fortran_order: bool,
+    shape: Vec<usize>,
+}
+
+impl Header {
+    /// Reads the three keys of the header's Python dict literal.
+    fn parse(text: &str) -> Result<Header, Error> {
+        let descr = value_after_key(text, "descr")?;
+        let descr = descr
+            .strip_prefix('\'')
+            .or_else(|| descr.strip_prefix('"'))
+            .and_then(|d| d.split(['\'', '"']).next())
+            .ok_or_else(|| bad("the 'descr' value is not a string"))?;
+        let dtype = Dtype::parse(descr)?;
+        let fortran = value_after_key(text, "fortran_order")?;
+        let fortran_order = if fortran.starts_with("True") {
+            true
+        } else if fortran.starts_with("False") {
+            false
+        } else {
+            return Err(bad("'fortran_order' is neither True nor False"));
+        };
+        let shape_text = value_after_key(text, "shape")?;
+        let inner = shape_text
+            .strip_prefix('(')
+            .and_then(|s| s.split(')').next())
+            .ok_or_else(|| bad("'shape' is not a tuple"))?;
+        let shape = inner
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<usize>()
+                    .map_err(|_| bad(&format!("shape entry {s:?} is not a size")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if shape.is_empty() {
+            return Err(bad(
+                "a 0-dimensional array; only 1-D and 2-D arrays are supported",
+            ));
+        }
+        Ok(Header {
+            dtype,
+            fortran_order,
+            shape,
+        })
+    }
+}
+
+/// The text just after `'key':` in the header dict.
+fn value_after_key<'a>(text: &'a str, key: &str) -> Result<&'a str, Error> {
+    for quote in ['\'', '"'] {
+        let needle = format!("{quote}{key}{quote}");
+        if let Some(at) = text.find(&needle) {
+            let rest = text[at + needle.len()..].trim_start();
+            if let Some(value) = rest.strip_prefix(':') {
+                return Ok(value.trim_start());
+            }
+        }
+    }
+    Err(bad(&format!("the header has no '{key}' key")))
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Float,
+    Signed,
+    Unsigned,
+}
+
+struct Dtype {
+    name: String,
+    kind: Kind,
+    size: usize,
+    big_endian: bool,
+}
+
+impl Dtype {
+    fn parse(descr: &str) -> Result<Dtype, Error> {
+        let unsupported = || {
+            bad(&format!(
+                "unsupported dtype {descr:?}: use f4, f8 or an integer type"
+            ))
+        };
+        let mut chars = descr.chars();
+        let (order, rest) = match chars.next() {
+            Some(c @ ('<' | '>' | '|' | '=')) => (c, chars.as_str()),
+            _ => ('=', descr),
+        };
+        let (kind, size) = rest.split_at_checked(1).ok_or_else(unsupported)?;
+        let size: usize = size.parse().map_err(|_| unsupported())?;
+        let kind = match (kind, size) {
+            ("f", 4 | 8) => Kind::Float,
+            ("i", 1 | 2 | 4 | 8) => Kind::Signed,
+            ("u", 1 | 2 | 4 | 8) => Kind::Unsigned,
+            _ => return Err(unsupported()),
+        };
+        let big_endian = order == '>' || (order == '=' && cfg!(target_endian = "big"));
+        Ok(Dtype {
+            name: descr.to_string(),
+            kind,
+            size,
+            big_endian,
+        })
+    }
+
+    fn decode(&self, chunk: &[u8]) -> f64 {
+        let mut raw = [0u8; 8];
+        raw[..self.size].copy_from_slice(chunk);
+        if self.big_endian {
+            raw[..self.size].reverse();
+        }
+        let bits = u64::from_le_bytes(raw);
+        match (self.kind, self.size) {
+            (Kind::Float, 4) => f32::from_bits(bits as u32) as f64,
+            (Kind::Float, _) => f64::from_bits(bits),
+            (Kind::Unsigned, _) => bits as f64,
+            (Kind::Signed, size) => {
+                // Sign-extend from `size` bytes.
+                let shift = 64 - 8 * size as u32;
+                (((bits << shift) as i64) >> shift) as f64
+            }
+        }
+    }
+}

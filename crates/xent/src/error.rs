@@ -1,0 +1,170 @@
+//! The one error type of the library.
+
+/// Everything that can go wrong in xent, with the place and the value that caused it.
+///
+/// Rows and columns are 0-based indices into the input as the library saw it; a 1-D input is
+/// row 0. `input` names the operand (`"p"`, `"q"`, `"joint"`, `"x"`…) so that a caller holding
+/// several can point at the right one. The command-line tool turns rows into file lines.
+///
+/// # Example
+/// ```
+/// use xent::{measure, Error};
+/// let err = measure::entropy(&[0.5, -0.5, 1.0]).unwrap_err();
+/// assert_eq!(err, Error::InvalidProbability { input: "p", row: 0, col: 1, value: -0.5 });
+/// assert_eq!(err.to_string(), "p[0, 1] = -0.5 is not a probability: it must be finite and ≥ 0");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input has no elements where at least one is needed.
+    #[error("{input} is empty: at least one element is needed")]
+    Empty {
+        /// Which operand.
+        input: &'static str,
+    },
+
+    /// Two operands (or an operand and an output buffer) have different shapes.
+    #[error("shape mismatch: {input} has shape {found:?}, expected {expected:?}")]
+    ShapeMismatch {
+        /// Which operand has the wrong shape.
+        input: &'static str,
+        /// The shape it must have.
+        expected: Vec<usize>,
+        /// The shape it has.
+        found: Vec<usize>,
+    },
+
+    /// A value that must be a probability (or a non-negative weight) is negative, NaN or ±∞.
+    #[error("{input}[{row}, {col}] = {value} is not a probability: it must be finite and ≥ 0")]
+    InvalidProbability {
+        /// Which operand.
+        input: &'static str,
+        /// Row (0 for a 1-D input).
+        row: usize,
+        /// Column.
+        col: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A value that must lie in [0, 1] does not.
+    #[error("{input} = {value} is outside [0, 1]")]
+    OutOfUnitInterval {
+        /// Which operand.
+        input: &'static str,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// Under the strict input policy a row does not sum to 1 within the tolerance.
+    #[error(
+        "row {row} of {input} sums to {sum}, not 1 (tolerance {tolerance}); \
+         normalise it or use the normalize input policy"
+    )]
+    NotNormalized {
+        /// Which operand.
+        input: &'static str,
+        /// The row.
+        row: usize,
+        /// Its sum.
+        sum: f64,
+        /// The tolerance on |sum − 1| that was exceeded.
+        tolerance: f64,
+    },
+
+    /// Under the normalize input policy a row sums to 0, so it cannot be normalised.
+    #[error("row {row} of {input} sums to 0 and cannot be normalised")]
+    ZeroSum {
+        /// Which operand.
+        input: &'static str,
+        /// The row.
+        row: usize,
+    },
+
+    /// Under the strict input policy the cells of a table (a joint distribution) do not sum
+    /// to 1 within the tolerance.
+    #[error(
+        "the cells of {input} sum to {sum}, not 1 (tolerance {tolerance}); \
+         normalise it or use the normalize input policy"
+    )]
+    TableNotNormalized {
+        /// Which operand.
+        input: &'static str,
+        /// The sum of all cells.
+        sum: f64,
+        /// The tolerance on |sum − 1| that was exceeded.
+        tolerance: f64,
+    },
+
+    /// Under the normalize input policy all cells of a table are 0.
+    #[error("the cells of {input} sum to 0, so it cannot be normalised")]
+    TableZeroSum {
+        /// Which operand.
+        input: &'static str,
+    },
+
+    /// A logarithm base that is not finite, positive and different from 1.
+    #[error("invalid base {value}: a base must be finite, > 0 and ≠ 1")]
+    InvalidBase {
+        /// The rejected base.
+        value: f64,
+    },
+
+    /// A base given as text that is neither a number nor a known unit name.
+    #[error("unknown base {text:?}: use 2, e, 10, bits, nats, bans or a positive number ≠ 1")]
+    UnknownBase {
+        /// The text as given.
+        text: String,
+    },
+
+    /// A numeric parameter outside its domain (a temperature ≤ 0, a negative tolerance…).
+    #[error("invalid {name} {value}: {expected}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// What it must be.
+        expected: &'static str,
+    },
+
+    /// Text that is not a number, at a 1-based line and column of a text source.
+    #[error("line {line}, column {column}: cannot read {text:?} as a number")]
+    Parse {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters) where the field starts.
+        column: usize,
+        /// The field as written.
+        text: String,
+    },
+
+    /// A row of a text table with a different number of fields than the first row.
+    #[error("line {line} has {found} fields, but the first row has {expected}")]
+    Ragged {
+        /// 1-based line.
+        line: usize,
+        /// Number of fields of the first row.
+        expected: usize,
+        /// Number of fields of this row.
+        found: usize,
+    },
+
+    /// A binary file (NPY) whose header or size is not what the format requires.
+    #[error("malformed {format} file: {reason}")]
+    Format {
+        /// The format's name (`"NPY"`).
+        format: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// An operating-system error while reading or writing a file.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The system's message.
+        message: String,
+    },
+}

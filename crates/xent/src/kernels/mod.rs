@@ -1,0 +1,87 @@
+//! Row primitives shared by the activations and the measures.
+//!
+//! This is the only module allowed to grow `unsafe` and SIMD; today every kernel is portable
+//! scalar code that widens to `f64`, so `f32` inputs get `f64`-accurate results. Each kernel
+//! works on one contiguous row; the public modules handle shapes, validation and layout.
+
+mod divergence;
+mod row_max;
+
+pub(crate) use divergence::{cross_entropy_nats, entropy_nats, js_nats, kl_excess, kl_nats};
+pub(crate) use row_max::{row_max, RowMax};
+
+use crate::Float;
+
+/// Σ_{i ≠ arg} exp((x_i − max) / t), accumulated in `f64`: the sum of the exponentials of a
+/// row shifted by its finite maximum, without the maximum's own term (which is exactly 1), so
+/// that ln of the full sum can be taken as `ln_1p` of this without losing the small terms.
+pub(crate) fn sum_exp_rest<T: Float>(x: &[T], max: f64, arg: usize, temperature: f64) -> f64 {
+    let mut sum = 0.0f64;
+    for (i, &v) in x.iter().enumerate() {
+        if i != arg {
+            sum += ((v.to_f64() - max) / temperature).exp();
+        }
+    }
+    sum
+}
+
+/// ln Σ exp(x_i / t) with the conventions of [`crate::activation::logsumexp`].
+pub(crate) fn logsumexp<T: Float>(x: &[T], temperature: f64) -> f64 {
+    match row_max(x) {
+        RowMax::Empty | RowMax::AllNegInf => f64::NEG_INFINITY,
+        RowMax::Nan => f64::NAN,
+        RowMax::PosInf { .. } => f64::INFINITY,
+        RowMax::Finite { max, arg } => {
+            max / temperature + sum_exp_rest(x, max, arg, temperature).ln_1p()
+        }
+    }
+}
+
+/// Overwrites a row with softmax(x / t), with the conventions of [`crate::activation::softmax`].
+pub(crate) fn softmax_in_place<T: Float>(x: &mut [T], temperature: f64) {
+    match row_max(x) {
+        RowMax::Empty => {}
+        RowMax::Nan => x.fill(T::NAN),
+        RowMax::AllNegInf => x.fill(T::from_f64(1.0 / x.len() as f64)),
+        RowMax::PosInf { count } => {
+            let share = T::from_f64(1.0 / count as f64);
+            for v in x.iter_mut() {
+                *v = if *v == T::INFINITY { share } else { T::ZERO };
+            }
+        }
+        RowMax::Finite { max, arg } => {
+            let denominator = 1.0 + sum_exp_rest(x, max, arg, temperature);
+            for v in x.iter_mut() {
+                *v = T::from_f64(((v.to_f64() - max) / temperature).exp() / denominator);
+            }
+        }
+    }
+}
+
+/// Overwrites a row with log_softmax(x / t), with the conventions of
+/// [`crate::activation::log_softmax`].
+pub(crate) fn log_softmax_in_place<T: Float>(x: &mut [T], temperature: f64) {
+    match row_max(x) {
+        RowMax::Empty => {}
+        RowMax::Nan => x.fill(T::NAN),
+        RowMax::AllNegInf => x.fill(T::from_f64(-(x.len() as f64).ln())),
+        RowMax::PosInf { count } => {
+            let share = T::from_f64(-(count as f64).ln());
+            for v in x.iter_mut() {
+                *v = if *v == T::INFINITY {
+                    share
+                } else {
+                    T::NEG_INFINITY
+                };
+            }
+        }
+        RowMax::Finite { max, arg } => {
+            let log_denominator = sum_exp_rest(x, max, arg, temperature).ln_1p();
+            for v in x.iter_mut() {
+                // (x − max) first: exact when x is near max, so the largest entries keep
+                // their full precision instead of inheriting the rounding of max + lse.
+                *v = T::from_f64((v.to_f64() - max) / temperature - log_denominator);
+            }
+        }
+    }
+}
