@@ -1,5 +1,6 @@
 //! What the measures accept as a probability distribution.
 
+use crate::kernels::CompensatedSum;
 use crate::{Error, Float};
 
 /// How strictly the information measures check their probability inputs.
@@ -74,7 +75,7 @@ impl InputPolicy {
             return Ok(1.0);
         }
         let cells = table.indexed_iter().map(|((r, c), &v)| ((r, c), v));
-        let mut sum = 0.0f64;
+        let mut sum = CompensatedSum::default();
         for ((row, col), v) in cells {
             let value = v.to_f64();
             if !(value.is_finite() && value >= 0.0) {
@@ -85,8 +86,9 @@ impl InputPolicy {
                     value,
                 });
             }
-            sum += value;
+            sum.add(value);
         }
+        let sum = sum.value();
         self.divisor(sum, tolerance).map_err(|kind| match kind {
             SumProblem::NotOne => Error::TableNotNormalized {
                 input,
@@ -118,7 +120,7 @@ fn checked_sum<T: Float>(
     input: &'static str,
     values: impl Iterator<Item = (usize, T)>,
 ) -> Result<f64, Error> {
-    let mut sum = 0.0f64;
+    let mut sum = CompensatedSum::default();
     for (col, (row, v)) in values.enumerate() {
         let value = v.to_f64();
         if !(value.is_finite() && value >= 0.0) {
@@ -129,9 +131,9 @@ fn checked_sum<T: Float>(
                 value,
             });
         }
-        sum += value;
+        sum.add(value);
     }
-    Ok(sum)
+    Ok(sum.value())
 }
 
 /// Checks that a tolerance is finite and ≥ 0.

@@ -3,48 +3,49 @@
 //! Each kernel takes the divisor that normalises its operand (1 when the caller has already
 //! checked that the row sums to 1), so that normalising never needs a copy of the data.
 
+use super::sum::compensated_sum;
 use crate::Float;
 
 /// −Σ (p/d)·ln(p/d) with 0·ln 0 = 0.
 pub(crate) fn entropy_nats<T: Float>(p: &[T], divisor: f64) -> f64 {
-    let mut sum = 0.0f64;
-    for &v in p {
+    compensated_sum(p.iter().map(|&v| {
         let x = v.to_f64() / divisor;
-        if x != 0.0 {
-            sum -= x * x.ln();
+        if x == 0.0 {
+            0.0
+        } else {
+            -x * x.ln()
         }
-    }
-    sum
+    }))
 }
 
 /// −Σ (p/dp)·ln(q/dq), where a term with p = 0 is 0 whatever q is, and p > 0 with q = 0 is +∞.
 pub(crate) fn cross_entropy_nats<T: Float>(p: &[T], dp: f64, q: &[T], dq: f64) -> f64 {
-    let mut sum = 0.0f64;
-    for (&a, &b) in p.iter().zip(q) {
+    compensated_sum(p.iter().zip(q).map(|(&a, &b)| {
         let x = a.to_f64() / dp;
-        if x != 0.0 {
-            sum -= x * (b.to_f64() / dq).ln();
+        if x == 0.0 {
+            0.0
+        } else {
+            -x * (b.to_f64() / dq).ln()
         }
-    }
-    sum
+    }))
 }
 
 /// Σ [p ln(p/q) − p + q] over the normalised rows: D(P‖Q) for distributions, ≥ 0 always.
 pub(crate) fn kl_nats<T: Float>(p: &[T], dp: f64, q: &[T], dq: f64) -> f64 {
-    p.iter()
-        .zip(q)
-        .map(|(&a, &b)| kl_excess(a.to_f64() / dp, b.to_f64() / dq))
-        .sum()
+    compensated_sum(
+        p.iter()
+            .zip(q)
+            .map(|(&a, &b)| kl_excess(a.to_f64() / dp, b.to_f64() / dq)),
+    )
 }
 
 /// ½ Σ [KL terms of P against M + KL terms of Q against M], M = (P + Q)/2.
 pub(crate) fn js_nats<T: Float>(p: &[T], dp: f64, q: &[T], dq: f64) -> f64 {
-    let mut sum = 0.0f64;
-    for (&a, &b) in p.iter().zip(q) {
+    let sum = compensated_sum(p.iter().zip(q).map(|(&a, &b)| {
         let (x, y) = (a.to_f64() / dp, b.to_f64() / dq);
         let m = 0.5 * x + 0.5 * y;
-        sum += kl_excess(x, m) + kl_excess(y, m);
-    }
+        kl_excess(x, m) + kl_excess(y, m)
+    }));
     0.5 * sum
 }
 

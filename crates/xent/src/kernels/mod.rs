@@ -6,9 +6,11 @@
 
 mod divergence;
 mod row_max;
+mod sum;
 
 pub(crate) use divergence::{cross_entropy_nats, entropy_nats, js_nats, kl_excess, kl_nats};
 pub(crate) use row_max::{row_max, RowMax};
+pub(crate) use sum::{compensated_sum, CompensatedSum};
 
 use crate::Float;
 
@@ -16,13 +18,13 @@ use crate::Float;
 /// row shifted by its finite maximum, without the maximum's own term (which is exactly 1), so
 /// that ln of the full sum can be taken as `ln_1p` of this without losing the small terms.
 pub(crate) fn sum_exp_rest<T: Float>(x: &[T], max: f64, arg: usize, temperature: f64) -> f64 {
-    let mut sum = 0.0f64;
-    for (i, &v) in x.iter().enumerate() {
-        if i != arg {
-            sum += ((v.to_f64() - max) / temperature).exp();
+    compensated_sum(x.iter().enumerate().map(|(i, &v)| {
+        if i == arg {
+            0.0
+        } else {
+            ((v.to_f64() - max) / temperature).exp()
         }
-    }
-    sum
+    }))
 }
 
 /// ln Σ exp(x_i / t) with the conventions of [`crate::activation::logsumexp`].

@@ -5,7 +5,8 @@
 //! `mutual_info_score(contingency=…)` accepts.
 
 use super::Options;
-use crate::{kernels, Error, Float};
+use crate::kernels::{self, compensated_sum, CompensatedSum};
+use crate::{Error, Float};
 use ndarray::{ArrayView2, Axis};
 
 impl Options {
@@ -21,11 +22,11 @@ impl Options {
         let divisor = self.policy_value().check_table("joint", joint, tolerance)?;
         let px = joint
             .axis_iter(Axis(0))
-            .map(|r| r.iter().map(|v| v.to_f64()).sum())
+            .map(|r| compensated_sum(r.iter().map(|v| v.to_f64())))
             .collect();
         let py = joint
             .axis_iter(Axis(1))
-            .map(|c| c.iter().map(|v| v.to_f64()).sum())
+            .map(|c| compensated_sum(c.iter().map(|v| v.to_f64())))
             .collect();
         Ok((divisor, px, py))
     }
@@ -79,16 +80,16 @@ impl Options {
     /// ```
     pub fn conditional_entropy<T: Float>(&self, joint: ArrayView2<'_, T>) -> Result<T, Error> {
         let (divisor, px, _) = self.joint_parts(joint)?;
-        let mut nats = 0.0f64;
+        let mut nats = CompensatedSum::default();
         for (row, &row_sum) in joint.axis_iter(Axis(0)).zip(&px) {
             for &v in row {
                 let v = v.to_f64();
                 if v != 0.0 {
-                    nats -= (v / divisor) * (v / row_sum).ln();
+                    nats.add(-(v / divisor) * (v / row_sum).ln());
                 }
             }
         }
-        Ok(self.in_base(nats))
+        Ok(self.in_base(nats.value()))
     }
 
     /// Mutual information I(X; Y) = Σ p(x, y) log(p(x, y) / (p(x) p(y))) = D(P_XY ‖ P_X ⊗ P_Y)
@@ -110,14 +111,14 @@ impl Options {
     /// ```
     pub fn mutual_information<T: Float>(&self, joint: ArrayView2<'_, T>) -> Result<T, Error> {
         let (divisor, px, py) = self.joint_parts(joint)?;
-        let mut nats = 0.0f64;
+        let mut nats = CompensatedSum::default();
         for (row, &x) in joint.axis_iter(Axis(0)).zip(&px) {
             for (&v, &y) in row.iter().zip(&py) {
                 let independent = (x / divisor) * (y / divisor);
-                nats += kernels::kl_excess(v.to_f64() / divisor, independent);
+                nats.add(kernels::kl_excess(v.to_f64() / divisor, independent));
             }
         }
-        Ok(self.in_base(nats))
+        Ok(self.in_base(nats.value()))
     }
 }
 
