@@ -50,3 +50,8 @@ pub use error::Error;
 pub use float::Float;
 pub use policy::InputPolicy;
 pub use reduction::Reduction;
+
+/// The README's Rust examples, compiled and run as doc tests so that they stay true.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,291 @@
+//! The `xent` binary end to end: stdout, stderr and exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn xent(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xent"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn xent_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xent"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Succeeds and returns stdout.
+fn ok(args: &[&str]) -> String {
+    let o = xent(args);
+    assert!(o.status.success(), "{args:?} failed: {}", stderr(&o));
+    assert!(o.stderr.is_empty());
+    stdout(&o)
+}
+
+/// Fails with `code`, prints nothing on stdout and exactly one line on stderr; returns it.
+fn fails(args: &[&str], code: i32) -> String {
+    let o = xent(args);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{args:?} printed {}", stdout(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "one line on stderr, got {err:?}");
+    assert!(err.starts_with("xent: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// A file in a fresh temporary directory for this test.
+fn temp_file(test: &str, name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xent-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A version-1 NPY file of little-endian f8 values.
+fn npy_f8(shape: &str, values: &[f64]) -> Vec<u8> {
+    let header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}");
+    let total = (10 + header.len() + 1).next_multiple_of(64);
+    let mut file = b"\x93NUMPY\x01\x00".to_vec();
+    file.extend_from_slice(&((total - 10) as u16).to_le_bytes());
+    file.extend_from_slice(header.as_bytes());
+    file.resize(total - 1, b' ');
+    file.push(b'\n');
+    values
+        .iter()
+        .for_each(|v| file.extend_from_slice(&v.to_le_bytes()));
+    file
+}
+
+#[test]
+fn entropy_of_a_fair_coin_is_one_bit() {
+    assert_eq!(
+        ok(&["entropy", "0.5,0.5", "--base", "2"]),
+        "H(P) = 1 bits\n"
+    );
+    assert_eq!(
+        ok(&["entropy", "0.5,0.5", "--base", "2", "--json"]),
+        "{\"value\":1.0}\n"
+    );
+    assert_eq!(
+        ok(&["--base", "bits", "entropy", "0.5,0.25,0.25"]),
+        "H(P) = 1.5 bits\n"
+    );
+}
+
+#[test]
+fn textbook_cross_entropy_and_kl() {
+    assert_eq!(
+        ok(&["cross-entropy", "0,0,1", "0.3,0.3,0.4", "--json"]),
+        "{\"value\":0.916290731874155}\n"
+    );
+    let kl = ok(&["kl", "1,0,0", "0.7,0.2,0.1", "--json"]);
+    let v: f64 = kl
+        .trim()
+        .trim_start_matches("{\"value\":")
+        .trim_end_matches('}')
+        .parse()
+        .unwrap();
+    assert!((v + 0.7f64.ln()).abs() < 1e-15, "{kl}");
+}
+
+#[test]
+fn infinities_are_json_strings() {
+    assert_eq!(
+        ok(&["kl", "0.5,0.5", "1,0", "--json"]),
+        "{\"value\":\"inf\"}\n"
+    );
+    assert_eq!(
+        ok(&["softmax", "--log", "0,-inf", "--json"]),
+        "{\"value\":[0.0,\"-inf\"]}\n"
+    );
+}
+
+#[test]
+fn js_divergence_and_distance() {
+    assert_eq!(
+        ok(&["js", "1,0", "0,1", "--base", "2"]),
+        "JS(P,Q) = 1 bits\n"
+    );
+    // The correctly rounded value (50-digit decimal arithmetic); SciPy's jensenshannon
+    // prints 0.34245720430229537, 3 ulps away.
+    assert_eq!(
+        ok(&["js", "1,0,0", "0.7,0.2,0.1", "--distance", "--json"]),
+        "{\"value\":0.3424572043022955}\n"
+    );
+}
+
+#[test]
+fn softmax_and_logsumexp() {
+    assert_eq!(ok(&["softmax", "1e4,-1e4,0", "--log"]), "0,-20000,-10000\n");
+    assert_eq!(ok(&["softmax", "-inf,-inf"]), "0.5,0.5\n");
+    assert_eq!(
+        ok(&["softmax", "1,2", "--temperature", "0.5"]),
+        ok(&["softmax", "2,4"])
+    );
+    assert_eq!(
+        ok(&["logsumexp", "1000,1000", "--json"]),
+        "{\"value\":1000.6931471805599}\n"
+    );
+}
+
+#[test]
+fn csv_rows_give_one_value_each() {
+    let path = temp_file("csv", "p.csv", b"0.5,0.5\n# a comment\n1,0\n\n0.25,0.75\n");
+    let p = path.to_str().unwrap();
+    assert_eq!(
+        ok(&["entropy", p, "--base", "2", "--json"]),
+        "{\"values\":[1.0,0.0,0.8112781244591328]}\n"
+    );
+    let text = ok(&["entropy", p, "--base", "2"]);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(text.starts_with("row\tH(P) bits\n1\t1\n"), "{text}");
+    // A single inline row is paired with every row of the file.
+    assert_eq!(
+        ok(&["cross-entropy", p, "0.5,0.5", "--base", "2", "--json"]),
+        "{\"values\":[1.0,1.0,1.0]}\n"
+    );
+    assert_eq!(
+        ok(&["softmax", p, "--json"]).lines().count(),
+        1,
+        "one JSON object"
+    );
+}
+
+#[test]
+fn npy_files_one_and_two_dimensional() {
+    let one = temp_file("npy", "p.npy", &npy_f8("(2,)", &[0.5, 0.5]));
+    assert_eq!(
+        ok(&["entropy", one.to_str().unwrap(), "--base", "2", "--json"]),
+        "{\"value\":1.0}\n"
+    );
+    let two = temp_file("npy", "q.npy", &npy_f8("(2, 2)", &[0.5, 0.5, 1.0, 0.0]));
+    assert_eq!(
+        ok(&["entropy", two.to_str().unwrap(), "--base", "2", "--json"]),
+        "{\"values\":[1.0,0.0]}\n"
+    );
+    let lying = temp_file(
+        "npy",
+        "lie.npy",
+        &npy_f8("(1000000000000000,)", &[0.5, 0.5]),
+    );
+    let err = fails(&["entropy", lying.to_str().unwrap()], 1);
+    assert!(err.contains("malformed NPY file"), "{err}");
+}
+
+#[test]
+fn mutual_information_of_a_count_table() {
+    let path = temp_file("mi", "joint.csv", b"10,2\n3,5\n");
+    let out = ok(&[
+        "mutual-information",
+        path.to_str().unwrap(),
+        "--normalize",
+        "--json",
+    ]);
+    // True value 0.112484618451656821… (50-digit decimal); scikit-learn: 0.11248461845165672.
+    assert_eq!(out, "{\"value\":0.11248461845165678}\n");
+    let err = fails(&["mutual-information", path.to_str().unwrap()], 1);
+    assert!(err.contains("pass --normalize"), "{err}");
+    let err = fails(&["mutual-information", "0.5,0.5"], 2);
+    assert!(err.contains("2-D joint table"), "{err}");
+}
+
+#[test]
+fn standard_input_is_read_as_csv() {
+    let o = xent_stdin(&["entropy", "-", "--base", "2", "--json"], "0.5,0.5\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"values\":[1.0]}\n");
+}
+
+#[test]
+fn bad_numbers_name_their_line_and_column() {
+    let path = temp_file("parse", "bad.csv", b"0.5,0.5\n0.5, zero\n");
+    let err = fails(&["entropy", path.to_str().unwrap()], 1);
+    assert!(
+        err.contains("bad.csv:2:6: cannot read \"zero\" as a number"),
+        "{err}"
+    );
+    let err = fails(&["entropy", "0.5,x"], 1);
+    assert!(err.contains("cannot read \"x\" as a number"), "{err}");
+}
+
+#[test]
+fn bad_probabilities_name_their_place() {
+    let path = temp_file("prob", "neg.csv", b"0.5,0.5\n\n1.5,-0.5\n");
+    let err = fails(&["entropy", path.to_str().unwrap()], 1);
+    assert!(
+        err.contains("neg.csv:3, field 2: -0.5 is not a probability"),
+        "{err}"
+    );
+    let err = fails(&["entropy", "2,1,1"], 1);
+    assert!(
+        err.contains("sum to 4, not 1") && err.contains("--normalize"),
+        "{err}"
+    );
+    assert_eq!(
+        ok(&["entropy", "2,1,1", "--normalize", "--json"]),
+        "{\"value\":1.0397207708399179}\n"
+    );
+    let err = fails(&["kl", "0.5,0.5", "0.5,nan"], 1);
+    assert!(
+        err.contains("Q, element 2: NaN is not a probability"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ragged_and_mismatched_inputs() {
+    let path = temp_file("ragged", "r.csv", b"0.5,0.5\n1\n");
+    let err = fails(&["entropy", path.to_str().unwrap()], 1);
+    assert!(
+        err.contains("r.csv:2: this line has 1 fields, the first row has 2"),
+        "{err}"
+    );
+    let err = fails(&["kl", "0.5,0.5", "0.2,0.3,0.5"], 1);
+    assert!(err.contains("P and Q do not match"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let err = fails(&["entropy", "0.5,0.5", "--base", "1"], 2);
+    assert!(err.contains("invalid base 1"), "{err}");
+    let err = fails(&["entropy", "0.5,0.5", "--base", "two"], 2);
+    assert!(err.contains("unknown base"), "{err}");
+    fails(&["softmax", "1,2", "--temperature", "-1"], 2);
+    fails(&["no-such-command"], 2);
+}
+
+#[test]
+fn missing_files_and_directories() {
+    let err = fails(&["entropy", "does-not-exist.csv"], 1);
+    assert!(err.contains("does-not-exist.csv"), "{err}");
+    let dir = std::env::temp_dir();
+    let err = fails(&["entropy", dir.to_str().unwrap()], 1);
+    assert!(err.contains("is a directory"), "{err}");
+    let empty = temp_file("empty", "empty.csv", b"");
+    let err = fails(&["entropy", empty.to_str().unwrap()], 1);
+    assert!(err.contains("empty"), "{err}");
+}
