@@ -56,6 +56,35 @@ pub enum Error {
         value: f64,
     },
 
+    /// An element outside the range a loss accepts (a BCE probability outside [0, 1], a
+    /// non-finite soft target…).
+    #[error("{input}[{row}, {col}] = {value} is out of range: {expected}")]
+    ValueOutOfRange {
+        /// Which operand.
+        input: &'static str,
+        /// Row.
+        row: usize,
+        /// Column.
+        col: usize,
+        /// The offending value.
+        value: f64,
+        /// What the value must be.
+        expected: &'static str,
+    },
+
+    /// A class index that is neither in `0..classes` nor the ignore index.
+    #[error(
+        "target[{row}] = {class} is not a class index: there are {classes} classes (0..{classes})"
+    )]
+    ClassOutOfRange {
+        /// Row of the target.
+        row: usize,
+        /// The index as given.
+        class: i64,
+        /// Number of classes.
+        classes: usize,
+    },
+
     /// Under the strict input policy a row does not sum to 1 within the tolerance.
     #[error(
         "row {row} of {input} sums to {sum}, not 1 (tolerance {tolerance}); \

@@ -37,10 +37,12 @@
 pub mod activation;
 mod base;
 pub mod data;
+
 mod error;
 mod float;
 mod kernels;
 mod layout;
+pub mod loss;
 pub mod measure;
 mod policy;
 mod reduction;

@@ -1,0 +1,104 @@
+//! Validation of the options and targets the class losses share.
+
+use crate::{Error, Float};
+
+/// Checks a per-class weight vector: one finite, non-negative weight per class.
+pub(crate) fn check_class_weights(weight: Option<&[f64]>, classes: usize) -> Result<(), Error> {
+    let Some(w) = weight else { return Ok(()) };
+    crate::layout::ensure_same_shape("weight", &[classes], &[w.len()])?;
+    for (col, &value) in w.iter().enumerate() {
+        if !(value.is_finite() && value >= 0.0) {
+            return Err(Error::ValueOutOfRange {
+                input: "weight",
+                row: 0,
+                col,
+                value,
+                expected: "class weights must be finite and ≥ 0",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks class-index targets against the number of rows and classes; returns each row's
+/// class (`None` when ignored) and the sum of the weights of the rows that count: the
+/// denominator of PyTorch's weighted mean.
+pub(crate) fn check_classes(
+    target: &[i64],
+    rows: usize,
+    classes: usize,
+    ignore_index: i64,
+    weight: Option<&[f64]>,
+) -> Result<(Vec<Option<usize>>, f64), Error> {
+    crate::layout::ensure_same_shape("target", &[rows], &[target.len()])?;
+    let mut total = 0.0;
+    let mut resolved = Vec::with_capacity(rows);
+    for (row, &class) in target.iter().enumerate() {
+        if class == ignore_index {
+            resolved.push(None);
+            continue;
+        }
+        if class < 0 || class as u64 >= classes as u64 {
+            return Err(Error::ClassOutOfRange {
+                row,
+                class,
+                classes,
+            });
+        }
+        let c = class as usize;
+        total += weight.map_or(1.0, |w| w[c]);
+        resolved.push(Some(c));
+    }
+    Ok((resolved, total))
+}
+
+/// Checks that every element of a 2-D operand is finite and within `range`.
+pub(crate) fn check_elements<T: Float>(
+    input: &'static str,
+    values: ndarray::ArrayView2<'_, T>,
+    range: std::ops::RangeInclusive<f64>,
+    expected: &'static str,
+) -> Result<(), Error> {
+    for ((row, col), v) in values.indexed_iter() {
+        let value = v.to_f64();
+        if !(value.is_finite() && range.contains(&value)) {
+            return Err(Error::ValueOutOfRange {
+                input,
+                row,
+                col,
+                value,
+                expected,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a scalar option against a predicate.
+pub(crate) fn check_parameter(
+    name: &'static str,
+    value: f64,
+    ok: bool,
+    expected: &'static str,
+) -> Result<(), Error> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            value,
+            expected,
+        })
+    }
+}
+
+/// `coefficient · x`, but 0 when the coefficient is 0 (so that 0 · ∞ does not make NaN of
+/// a term the caller switched off).
+#[inline]
+pub(crate) fn times(coefficient: f64, x: f64) -> f64 {
+    if coefficient == 0.0 {
+        0.0
+    } else {
+        coefficient * x
+    }
+}
