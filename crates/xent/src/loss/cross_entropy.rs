@@ -64,7 +64,9 @@ impl<'a, T> From<&'a Array2<T>> for Target<'a, T> {
 /// for plain cross-entropy, softmax(z) − y.
 ///
 /// Logits follow the [`activation`](crate::activation) conventions: a −∞ logit has
-/// probability 0 (a −∞ target logit costs +∞); a NaN or +∞ logit makes its row NaN.
+/// probability 0 (a −∞ target logit costs +∞); the +∞ logits of a row share its probability
+/// (so a finite target logit beside a +∞ one costs +∞, where PyTorch gives NaN); a NaN logit
+/// makes its row NaN.
 ///
 /// # Errors
 /// [`Error::ClassOutOfRange`] for an index that is neither a class nor the ignore index;

@@ -68,9 +68,8 @@ impl<T: Float> Upstream<'_, T> {
                 crate::layout::ensure_same_shape("upstream", &[rows], g.shape())?;
                 Ok(g.iter().map(|v| v.to_f64()).collect())
             }
-            (Reduction::Mean | Reduction::Sum, Upstream::Scalar(g)) => {
-                Ok(vec![g.to_f64() / denominator; rows])
-            }
+            (Reduction::Mean, Upstream::Scalar(g)) => Ok(vec![g.to_f64() / denominator; rows]),
+            (Reduction::Sum, Upstream::Scalar(g)) => Ok(vec![g.to_f64(); rows]),
             _ => Err(mismatch(reduction)),
         }
     }

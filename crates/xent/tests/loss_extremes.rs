@@ -1,0 +1,236 @@
+//! The losses at the extremes: huge and infinite logits, probabilities 0 and 1, one class,
+//! 100k classes, empty and fully ignored batches, and the errors for bad targets.
+
+use ndarray::{array, Array2};
+use xent::loss::{
+    BceWithLogits, BinaryCrossEntropy, CategoricalCrossEntropy, CrossEntropy, Focal, KlDiv, Nll,
+    Upstream,
+};
+use xent::{Error, Reduction};
+
+const INF: f64 = f64::INFINITY;
+
+#[test]
+fn cross_entropy_with_logits_of_ten_thousand() {
+    let z = array![[1e4f32, -1e4, 0.0]];
+    let ce = CrossEntropy::new().reduction(Reduction::Sum);
+    assert_eq!(ce.forward(z.view(), &[1]).unwrap().scalar(), Some(2e4));
+    assert_eq!(ce.forward(z.view(), &[0]).unwrap().scalar(), Some(0.0));
+    let (_, g) = ce.forward_backward(z.view(), &[1]).unwrap();
+    assert_eq!(g, array![[1.0f32, -1.0, 0.0]]);
+}
+
+#[test]
+fn infinite_logits() {
+    let ce = CrossEntropy::new().reduction(Reduction::None);
+    // A −∞ logit has probability 0: free when it is not the target, +∞ when it is.
+    let z = array![[0.0, f64::NEG_INFINITY], [0.0, f64::NEG_INFINITY]];
+    let loss = ce.forward(z.view(), &[0, 1]).unwrap().to_vec();
+    assert_eq!(loss, vec![0.0, INF]);
+    let (_, g) = ce.forward_backward(z.view(), &[0, 1]).unwrap();
+    assert_eq!(g.row(0).to_vec(), vec![0.0, 0.0]);
+    // +∞ logits take all the probability (PyTorch: NaN); NaN logits give NaN rows.
+    let z = array![[INF, 0.0], [INF, INF], [f64::NAN, 0.0]];
+    let loss = ce.forward(z.view(), &[1, 1, 1]).unwrap().to_vec();
+    assert_eq!(loss[0], INF);
+    assert_eq!(loss[1], std::f64::consts::LN_2);
+    assert!(loss[2].is_nan());
+}
+
+#[test]
+fn one_class_costs_nothing() {
+    let z = array![[3.0], [-7.0]];
+    let (loss, g) = CrossEntropy::new()
+        .forward_backward(z.view(), &[0, 0])
+        .unwrap();
+    assert_eq!(loss.scalar(), Some(0.0));
+    assert_eq!(g, array![[0.0], [0.0]]);
+}
+
+#[test]
+fn a_hundred_thousand_classes() {
+    let classes = 100_000;
+    let z = Array2::from_shape_fn((2, classes), |(i, j)| {
+        ((i * 7 + j * 13) % 101) as f64 / 10.0
+    });
+    let (loss, g) = CrossEntropy::new()
+        .forward_backward(z.view(), &[5, 99_999])
+        .unwrap();
+    assert!(loss.scalar().unwrap().is_finite());
+    // Each row of the gradient of the mean sums to 0 (softmax − onehot sums to 0), over N.
+    for row in g.rows() {
+        assert!(row.sum().abs() < 1e-12);
+    }
+    let uniform = Array2::<f32>::zeros((1, classes));
+    let l = CrossEntropy::new().forward(uniform.view(), &[123]).unwrap();
+    assert!((l.scalar().unwrap() as f64 - (classes as f64).ln()).abs() < 1e-5);
+}
+
+#[test]
+fn every_row_ignored_gives_nan_for_the_mean_and_zero_gradient() {
+    let z = array![[1.0f64, 2.0], [3.0, 4.0]];
+    let (loss, g) = CrossEntropy::new()
+        .forward_backward(z.view(), &[-100, -100])
+        .unwrap();
+    assert!(loss.scalar().unwrap().is_nan());
+    assert_eq!(g, Array2::zeros((2, 2)));
+    let sum = CrossEntropy::new().reduction(Reduction::Sum);
+    assert_eq!(
+        sum.forward(z.view(), &[-100, -100]).unwrap().scalar(),
+        Some(0.0)
+    );
+    // Ignored rows are not counted in the mean's denominator (burn counts them).
+    let half = CrossEntropy::new()
+        .forward(z.view(), &[1, -100])
+        .unwrap()
+        .scalar()
+        .unwrap();
+    let alone = CrossEntropy::new()
+        .forward(z.slice(ndarray::s![0..1, ..]), &[1])
+        .unwrap();
+    assert_eq!(Some(half), alone.scalar());
+}
+
+#[test]
+fn bad_targets_are_typed_errors() {
+    let z = array![[1.0, 2.0], [3.0, 4.0]];
+    let ce = CrossEntropy::new();
+    assert_eq!(
+        ce.forward(z.view(), &[0, 2]).unwrap_err(),
+        Error::ClassOutOfRange {
+            row: 1,
+            class: 2,
+            classes: 2
+        }
+    );
+    assert!(matches!(
+        ce.forward(z.view(), &[0]),
+        Err(Error::ShapeMismatch {
+            input: "target",
+            ..
+        })
+    ));
+    assert!(matches!(
+        ce.clone().weight(&[1.0]).forward(z.view(), &[0, 1]),
+        Err(Error::ShapeMismatch {
+            input: "weight",
+            ..
+        })
+    ));
+    assert!(matches!(
+        ce.clone().label_smoothing(1.5).forward(z.view(), &[0, 1]),
+        Err(Error::InvalidParameter {
+            name: "label smoothing",
+            ..
+        })
+    ));
+    let soft = array![[0.5, 0.5], [-0.1, 1.1]];
+    assert!(matches!(
+        ce.forward(z.view(), &soft),
+        Err(Error::ValueOutOfRange {
+            input: "target",
+            row: 1,
+            col: 0,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Nll::new().forward(z.view(), &[-1, 0]),
+        Err(Error::ClassOutOfRange {
+            row: 0,
+            class: -1,
+            ..
+        })
+    ));
+    let p = array![[0.5, 1.5]];
+    assert!(matches!(
+        BinaryCrossEntropy::new().forward(p.view(), array![[1.0, 0.0]].view()),
+        Err(Error::ValueOutOfRange {
+            input: "input",
+            row: 0,
+            col: 1,
+            ..
+        })
+    ));
+    assert!(matches!(
+        ce.backward(
+            z.view(),
+            &[0, 1],
+            Upstream::PerSample(ndarray::ArrayView1::from(&[1.0, 1.0]))
+        ),
+        Err(Error::InvalidParameter {
+            name: "upstream gradient",
+            ..
+        })
+    ));
+    let empty = Array2::<f64>::zeros((2, 0));
+    assert_eq!(
+        ce.forward(empty.view(), &[0, 0]).unwrap_err(),
+        Error::Empty { input: "logits" }
+    );
+}
+
+#[test]
+fn probabilities_zero_and_one() {
+    let bce = BinaryCrossEntropy::new().reduction(Reduction::None);
+    let p = array![[0.0, 1.0, 0.0, 1.0]];
+    let y = array![[0.0, 1.0, 1.0, 0.0]];
+    assert_eq!(
+        bce.forward(p.view(), y.view()).unwrap().to_vec(),
+        vec![0.0, 0.0, 100.0, 100.0]
+    );
+    let cce = CategoricalCrossEntropy::new();
+    let q = array![[0.0, 1.0]];
+    assert_eq!(cce.forward(q.view(), &[1]).unwrap().scalar(), Some(0.0));
+    assert_eq!(cce.forward(q.view(), &[0]).unwrap().scalar(), Some(INF));
+    let (_, g) = cce.forward_backward(q.view(), &[0]).unwrap();
+    assert_eq!(g[[0, 0]], f64::NEG_INFINITY);
+    let clipped = cce
+        .clip(1e-7)
+        .forward(q.view(), &[0])
+        .unwrap()
+        .scalar()
+        .unwrap();
+    assert!((clipped + 1e-7f64.ln()).abs() < 1e-12);
+}
+
+#[test]
+fn bce_with_logits_at_the_extremes_is_exact() {
+    let x = array![[800.0, -800.0, 40.0, -40.0, 1e4]];
+    let y = array![[1.0, 0.0, 0.0, 1.0, 1.0]];
+    let loss = BceWithLogits::new()
+        .reduction(Reduction::None)
+        .forward(x.view(), y.view())
+        .unwrap()
+        .to_vec();
+    assert_eq!(loss[0], 0.0);
+    assert_eq!(loss[1], 0.0);
+    assert_eq!(loss[2], 40.0 + (-40f64).exp()); // rounds to 40
+    assert_eq!(loss[3], 40.0);
+    assert_eq!(loss[4], 0.0);
+    // The tiny loss of a confident right answer is kept, not cancelled to 0.
+    let tiny = BceWithLogits::new()
+        .forward(array![[-40.0]].view(), array![[0.0]].view())
+        .unwrap()
+        .scalar()
+        .unwrap();
+    assert!(((tiny - (-40f64).exp()) / tiny).abs() < 1e-15);
+    let focal = Focal::new()
+        .forward(array![[800.0, -800.0]].view(), array![[0.0, 1.0]].view())
+        .unwrap()
+        .to_vec();
+    assert_eq!(focal, vec![0.75 * 800.0, 0.25 * 800.0]);
+}
+
+#[test]
+fn kl_div_zero_targets_never_nan() {
+    let log_q = array![[f64::NEG_INFINITY, 0.0]];
+    let p = array![[0.0, 1.0]];
+    let kl = KlDiv::new().forward(log_q.view(), p.view()).unwrap();
+    assert_eq!(kl.scalar(), Some(0.0));
+    let kl = KlDiv::new()
+        .log_target(true)
+        .forward(log_q.view(), array![[f64::NEG_INFINITY, 0.0]].view())
+        .unwrap();
+    assert_eq!(kl.scalar(), Some(0.0));
+}
