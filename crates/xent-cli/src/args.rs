@@ -1,6 +1,7 @@
 //! The command line's grammar.
 
 use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 use xent::Base;
 
 /// Cross-entropy and the information measures around it.
@@ -93,6 +94,11 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         x: String,
     },
+    /// A loss and, with --grad, its gradient with respect to the input.
+    Loss {
+        #[command(subcommand)]
+        kind: LossKind,
+    },
     /// Mutual information I(X;Y) of a joint probability (or, with --normalize, count) table.
     MutualInformation {
         /// The joint table: rows are values of X, columns values of Y (CSV or 2-D NPY).
@@ -114,4 +120,121 @@ fn parse_temperature(text: &str) -> Result<f64, String> {
     } else {
         Err(format!("the temperature must be finite and > 0, got {t}"))
     }
+}
+
+/// Options every loss takes.
+#[derive(Debug, Args)]
+pub struct LossCommon {
+    /// Targets: rows of the input's shape (probabilities), or class indices (a vector or
+    /// one column).
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: String,
+    /// none, mean or sum (kl-div also batchmean); default: the loss's PyTorch default.
+    #[arg(long)]
+    pub reduction: Option<String>,
+    /// Write the gradient with respect to the input here (.npy, else CSV).
+    #[arg(long)]
+    pub grad: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LossKind {
+    /// Mean squared error.
+    Mse {
+        /// Predictions.
+        #[arg(long, allow_hyphen_values = true)]
+        input: String,
+        #[command(flatten)]
+        common: LossCommon,
+    },
+    /// Binary cross-entropy on probabilities, or on logits with --logits.
+    Bce {
+        /// Probabilities (or logits with --logits), one column per output.
+        #[arg(long, allow_hyphen_values = true)]
+        input: String,
+        /// The input holds logits.
+        #[arg(long)]
+        logits: bool,
+        /// Weight of positive targets per column, w1,w2,… (logits only).
+        #[arg(long, allow_hyphen_values = true)]
+        pos_weight: Option<String>,
+        /// A file of element weights of the input's shape.
+        #[arg(long)]
+        weight_file: Option<String>,
+        #[command(flatten)]
+        common: LossCommon,
+    },
+    /// Cross-entropy on logits (PyTorch's F.cross_entropy).
+    CrossEntropy {
+        /// The logits, one row per sample.
+        #[arg(long, allow_hyphen_values = true)]
+        logits: String,
+        /// Class weights w1,w2,…
+        #[arg(long, allow_hyphen_values = true)]
+        weight: Option<String>,
+        /// Class index whose rows are skipped.
+        #[arg(long, default_value_t = -100, allow_hyphen_values = true)]
+        ignore_index: i64,
+        /// Label smoothing ε in [0, 1].
+        #[arg(long, default_value_t = 0.0)]
+        label_smoothing: f64,
+        /// z-loss coefficient: adds ζ·logsumexp² per row.
+        #[arg(long, default_value_t = 0.0)]
+        z_loss: f64,
+        /// Soft-cap the logits to c·tanh(z/c).
+        #[arg(long)]
+        softcap: Option<f64>,
+        #[command(flatten)]
+        common: LossCommon,
+    },
+    /// −Σ y ln q on predicted probabilities (Keras, scikit-learn's log_loss).
+    CategoricalCrossEntropy {
+        /// Predicted probabilities, one row per sample.
+        #[arg(long, allow_hyphen_values = true)]
+        input: String,
+        /// Clamp q to [ε, 1 − ε] first (default: no clipping, q = 0 costs +∞).
+        #[arg(long)]
+        clip: Option<f64>,
+        #[command(flatten)]
+        common: LossCommon,
+    },
+    /// Negative log-likelihood on log-probabilities.
+    Nll {
+        /// Log-probabilities, one row per sample.
+        #[arg(long, allow_hyphen_values = true)]
+        input: String,
+        /// Class weights w1,w2,…
+        #[arg(long, allow_hyphen_values = true)]
+        weight: Option<String>,
+        /// Class index whose rows are skipped.
+        #[arg(long, default_value_t = -100, allow_hyphen_values = true)]
+        ignore_index: i64,
+        #[command(flatten)]
+        common: LossCommon,
+    },
+    /// KL-divergence loss on log-probabilities (PyTorch's F.kl_div).
+    KlDiv {
+        /// Log-probabilities log q.
+        #[arg(long, allow_hyphen_values = true)]
+        input: String,
+        /// The target holds log-probabilities.
+        #[arg(long)]
+        log_target: bool,
+        #[command(flatten)]
+        common: LossCommon,
+    },
+    /// Sigmoid focal loss on logits (torchvision's sigmoid_focal_loss).
+    Focal {
+        /// Logits.
+        #[arg(long, allow_hyphen_values = true)]
+        input: String,
+        /// Weight of positives in [0, 1]; negative to disable.
+        #[arg(long, default_value_t = 0.25, allow_hyphen_values = true)]
+        alpha: f64,
+        /// Focusing exponent γ ≥ 0.
+        #[arg(long, default_value_t = 2.0)]
+        gamma: f64,
+        #[command(flatten)]
+        common: LossCommon,
+    },
 }

@@ -28,7 +28,7 @@ impl Failure {
         }
     }
 
-    fn data(message: String) -> Failure {
+    pub fn data(message: String) -> Failure {
         Failure {
             message,
             usage: false,
@@ -63,14 +63,20 @@ impl Failure {
         Failure::data(message)
     }
 
-    /// An error from a computation over the given operands, translated into their terms.
-    pub fn from_compute(error: Error, operands: &[&Operand]) -> Failure {
+    /// An error from a computation, translated into the terms of the operands; each operand
+    /// is listed with the name the library gives it (`"p"`, `"target"`, …).
+    pub fn from_compute(error: Error, operands: &[(&str, &Operand)]) -> Failure {
         let find = |input: &str| {
             operands
                 .iter()
-                .find(|o| o.name.eq_ignore_ascii_case(input))
+                .find(|(name, _)| *name == input)
                 .or(operands.first())
-                .copied()
+                .map(|(_, o)| *o)
+        };
+        let first = || {
+            operands
+                .first()
+                .map_or(String::new(), |(_, o)| o.describe())
         };
         let message = match &error {
             Error::InvalidProbability {
@@ -108,16 +114,56 @@ impl Failure {
             Error::TableNotNormalized { sum, tolerance, .. } => format!(
                 "{}: the cells sum to {sum}, not 1 (tolerance {tolerance}); \
                  pass --normalize for a table of counts",
-                operands.first().map_or(String::new(), |o| o.describe())
+                first()
             ),
             Error::TableZeroSum { .. } => format!(
                 "{}: the cells sum to 0, so the table cannot be normalised",
-                operands.first().map_or(String::new(), |o| o.describe())
+                first()
             ),
-            Error::Empty { .. } => format!(
-                "{}: no values",
-                operands.first().map_or(String::new(), |o| o.describe())
-            ),
+            Error::Empty { input } => match find(input) {
+                Some(o) => format!("{}: no values", o.describe()),
+                None => error.to_string(),
+            },
+            Error::ValueOutOfRange {
+                input,
+                row,
+                col,
+                value,
+                expected,
+            } => match find(input) {
+                Some(o) => format!(
+                    "{}: {value} is out of range: {expected}",
+                    o.locate(*row, Some(*col))
+                ),
+                None => error.to_string(),
+            },
+            Error::ClassOutOfRange {
+                row,
+                class,
+                classes,
+            } => match find("target") {
+                Some(o) => format!(
+                    "{}: {class} is not a class index: there are {classes} classes (0 to {})",
+                    if o.is_vector() {
+                        o.locate(0, Some(*row))
+                    } else {
+                        o.locate(*row, None)
+                    },
+                    classes.saturating_sub(1)
+                ),
+                None => error.to_string(),
+            },
+            Error::ShapeMismatch {
+                input,
+                expected,
+                found,
+            } => match find(input) {
+                Some(o) => format!(
+                    "{} has shape {found:?}, but {expected:?} is needed",
+                    o.describe()
+                ),
+                None => error.to_string(),
+            },
             _ => error.to_string(),
         };
         Failure::data(message)

@@ -53,13 +53,7 @@ pub fn vectors(rows: ArrayView2<'_, f64>, single: bool, json: bool) -> String {
             format!("{}\n", json!({ "values": values }))
         }
     } else {
-        let mut text = String::new();
-        for row in rows.rows() {
-            let fields: Vec<String> = row.iter().map(|v| v.to_string()).collect();
-            text.push_str(&fields.join(","));
-            text.push('\n');
-        }
-        text
+        xent::data::to_csv(rows)
     }
 }
 

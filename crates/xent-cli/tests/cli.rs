@@ -289,3 +289,209 @@ fn missing_files_and_directories() {
     let err = fails(&["entropy", empty.to_str().unwrap()], 1);
     assert!(err.contains("empty"), "{err}");
 }
+
+#[test]
+fn loss_cross_entropy_matches_pytorch() {
+    let z = temp_file("loss-ce", "z.csv", b"1,2,3\n1,2,3\n3,1,2\n");
+    let y = temp_file("loss-ce", "y.csv", b"0\n-100\n1\n");
+    let out = ok(&[
+        "loss",
+        "cross-entropy",
+        "--logits",
+        z.to_str().unwrap(),
+        "--target",
+        y.to_str().unwrap(),
+        "--weight",
+        "1,2,3",
+        "--label-smoothing",
+        "0.1",
+        "--json",
+    ]);
+    let v: f64 = out
+        .trim()
+        .trim_start_matches("{\"loss\":")
+        .trim_end_matches('}')
+        .parse()
+        .unwrap();
+    assert!((v - 2.343415052148082).abs() < 1e-14, "{out}");
+    // Per-sample losses; the ignored row costs 0.
+    let out = ok(&[
+        "loss",
+        "cross-entropy",
+        "--logits",
+        z.to_str().unwrap(),
+        "--target",
+        y.to_str().unwrap(),
+        "--reduction",
+        "none",
+        "--json",
+    ]);
+    assert!(
+        out.starts_with("{\"loss\":[") && out.contains(",0.0,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn loss_gradient_files_round_trip() {
+    let z = temp_file("loss-grad", "z.csv", b"0,0\n0,0\n");
+    for name in ["g.csv", "g.npy"] {
+        let g = z.with_file_name(name);
+        let out = ok(&[
+            "loss",
+            "cross-entropy",
+            "--logits",
+            z.to_str().unwrap(),
+            "--target",
+            "0,1",
+            "--grad",
+            g.to_str().unwrap(),
+        ]);
+        assert!(out.contains("gradient written to"), "{out}");
+        let read = xent::data::read_table(&g).unwrap();
+        assert_eq!(read.values, ndarray::array![[-0.25, 0.25], [0.25, -0.25]]);
+    }
+}
+
+#[test]
+fn loss_kinds_from_inline_vectors() {
+    let v = |args: &[&str]| ok(args).trim().to_string();
+    assert_eq!(
+        v(&[
+            "loss",
+            "bce",
+            "--input",
+            "0.1,0.9,0.8,0.4",
+            "--target",
+            "0,1,1,0",
+            "--json"
+        ]),
+        "{\"loss\":0.23617255159896325}"
+    );
+    assert_eq!(
+        v(&[
+            "loss",
+            "bce",
+            "--logits",
+            "--input",
+            "800,-800",
+            "--target",
+            "1,0",
+            "--reduction",
+            "none",
+            "--json"
+        ]),
+        "{\"loss\":[[0.0,0.0]]}"
+    );
+    assert_eq!(
+        v(&[
+            "loss",
+            "categorical-cross-entropy",
+            "--input",
+            "0.3,0.3,0.4",
+            "--target",
+            "0,0,1",
+            "--json"
+        ]),
+        "{\"loss\":0.916290731874155}"
+    );
+    assert_eq!(
+        v(&[
+            "loss",
+            "categorical-cross-entropy",
+            "--input",
+            "1,0",
+            "--target",
+            "0,1",
+            "--json"
+        ]),
+        "{\"loss\":\"inf\"}"
+    );
+    assert_eq!(
+        v(&["loss", "mse", "--input", "1.5,2,-1", "--target", "1,2,1", "--json"]),
+        "{\"loss\":1.4166666666666667}"
+    );
+    assert_eq!(
+        v(&[
+            "loss",
+            "kl-div",
+            "--input",
+            "0,-inf",
+            "--target",
+            "1,0",
+            "--reduction",
+            "sum",
+            "--json"
+        ]),
+        "{\"loss\":0.0}"
+    );
+    assert!(
+        v(&["loss", "focal", "--input", "3,-3", "--target", "1,1", "--json"])
+            .starts_with("{\"loss\":[[")
+    );
+    assert_eq!(
+        v(&["loss", "nll", "--input", "-1,-0.5", "--target", "1", "--json"]),
+        "{\"loss\":0.5}"
+    );
+}
+
+#[test]
+fn loss_errors_point_at_the_bad_value() {
+    let err = fails(
+        &[
+            "loss",
+            "cross-entropy",
+            "--logits",
+            "1,2,3",
+            "--target",
+            "3",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("3 is not a class index: there are 3 classes"),
+        "{err}"
+    );
+    let err = fails(
+        &[
+            "loss",
+            "cross-entropy",
+            "--logits",
+            "1,2,3",
+            "--target",
+            "1.5",
+        ],
+        1,
+    );
+    assert!(err.contains("1.5 is not a class index"), "{err}");
+    let err = fails(&["loss", "bce", "--input", "0.5,1.5", "--target", "1,0"], 1);
+    assert!(err.contains("element 2: 1.5 is out of range"), "{err}");
+    let err = fails(&["loss", "mse", "--input", "1,2", "--target", "1,2,3"], 1);
+    assert!(err.contains("shape"), "{err}");
+    fails(
+        &[
+            "loss",
+            "cross-entropy",
+            "--logits",
+            "1,2",
+            "--target",
+            "0",
+            "--reduction",
+            "avg",
+        ],
+        2,
+    );
+    fails(
+        &[
+            "loss",
+            "bce",
+            "--input",
+            "0.5",
+            "--target",
+            "1",
+            "--pos-weight",
+            "2",
+        ],
+        2,
+    );
+}

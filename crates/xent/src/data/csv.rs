@@ -79,6 +79,37 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, Error> {
     })
 }
 
+/// Formats a 2-D array as CSV: one row per line, values in their shortest exact form
+/// (`inf`, `-inf`, `NaN` for the non-finite ones), which [`parse_csv`] reads back exactly.
+///
+/// # Example
+/// ```
+/// let a = ndarray::array![[0.1, -2.0], [f64::INFINITY, 3e-300]];
+/// let text = xent::data::to_csv(a.view());
+/// assert_eq!(text, "0.1,-2\ninf,3e-300\n");
+/// assert_eq!(xent::data::parse_csv(text.as_bytes())?.values, a);
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn to_csv(values: ndarray::ArrayView2<'_, f64>) -> String {
+    let mut text = String::new();
+    for row in values.rows() {
+        let fields: Vec<String> = row.iter().map(|v| format_number(*v)).collect();
+        text.push_str(&fields.join(","));
+        text.push('\n');
+    }
+    text
+}
+
+/// Shortest round-trip text, with exponents for very large or small magnitudes.
+fn format_number(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-5..1e16).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 fn line_chars(s: &str) -> usize {
     s.chars().count()
 }

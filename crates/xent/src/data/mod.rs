@@ -7,8 +7,8 @@
 mod csv;
 mod npy;
 
-pub use csv::parse_csv;
-pub use npy::parse_npy;
+pub use csv::{parse_csv, to_csv};
+pub use npy::{parse_npy, to_npy};
 
 use crate::Error;
 use ndarray::{Array2, ArrayView1};
@@ -86,6 +86,17 @@ pub fn parse_inline(text: &str) -> Result<Table, Error> {
 
 /// Reads a `.csv` or `.npy` file, chosen by its extension (anything but `.npy` is read as CSV).
 ///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join(format!("xent-read-{}.csv", std::process::id()));
+/// std::fs::write(&path, "0.5,0.5\n1,0\n").unwrap();
+/// let t = xent::data::read_table(&path)?;
+/// assert_eq!(t.values.dim(), (2, 2));
+/// assert_eq!(t.line_of_row(1), Some(2));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), xent::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read (missing, a directory, no permission), and the
 /// format's errors from [`parse_csv`] or [`parse_npy`].
@@ -109,4 +120,33 @@ pub fn read_table(path: &Path) -> Result<Table, Error> {
     } else {
         parse_csv(&bytes)
     }
+}
+
+/// Writes a 2-D array to a `.npy` file (little-endian f8) or, for any other extension, CSV.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be written.
+///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join(format!("xent-doc-{}.csv", std::process::id()));
+/// let a = ndarray::array![[1.0, 0.5]];
+/// xent::data::write_table(&path, a.view())?;
+/// assert_eq!(xent::data::read_table(&path)?.values, a);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn write_table(path: &Path, values: ndarray::ArrayView2<'_, f64>) -> Result<(), Error> {
+    let is_npy = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
+    let bytes = if is_npy {
+        to_npy(values)
+    } else {
+        to_csv(values).into_bytes()
+    };
+    std::fs::write(path, bytes).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
 }

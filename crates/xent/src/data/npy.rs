@@ -96,6 +96,33 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Table, Error> {
     })
 }
 
+/// Encodes a 2-D array as a version-1 `.npy` file of little-endian `f8` in C order.
+///
+/// # Example
+/// ```
+/// let a = ndarray::array![[0.5, -1.0], [2.0, f64::INFINITY]];
+/// let bytes = xent::data::to_npy(a.view());
+/// assert_eq!(xent::data::parse_npy(&bytes)?.values, a);
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn to_npy(values: ndarray::ArrayView2<'_, f64>) -> Vec<u8> {
+    let (rows, cols) = values.dim();
+    let header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
+    // The data starts at a multiple of 64 bytes; the header ends in a newline.
+    let total = (MAGIC.len() + 4 + header.len() + 1).next_multiple_of(64);
+    let mut file = Vec::with_capacity(total + 8 * values.len());
+    file.extend_from_slice(MAGIC);
+    file.extend_from_slice(&[1, 0]);
+    file.extend_from_slice(&((total - MAGIC.len() - 4) as u16).to_le_bytes());
+    file.extend_from_slice(header.as_bytes());
+    file.resize(total - 1, b' ');
+    file.push(b'\n');
+    for v in values.iter() {
+        file.extend_from_slice(&v.to_le_bytes());
+    }
+    file
+}
+
 fn bad(reason: &str) -> Error {
     Error::Format {
         format: "NPY",

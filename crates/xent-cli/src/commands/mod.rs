@@ -1,5 +1,7 @@
 //! Each subcommand: load the operands, call the library, render the result.
 
+mod loss;
+
 use crate::args::{Cli, Command, Common};
 use crate::failure::Failure;
 use crate::operand::Operand;
@@ -57,6 +59,7 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
                 &unit_if_not_nats(common.base),
             ))
         }
+        Command::Loss { kind } => loss::run(common, kind),
         Command::MutualInformation { joint } => {
             let joint = Operand::load("JOINT", joint)?;
             if joint.is_vector() {
@@ -68,7 +71,7 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
             }
             let mi = options
                 .mutual_information(joint.table.values.view())
-                .map_err(|e| Failure::from_compute(e, &[&joint]))?;
+                .map_err(|e| Failure::from_compute(e, &[("joint", &joint)]))?;
             Ok(output::scalars(&[mi], true, common.json, "I(X;Y)", &unit))
         }
     }
@@ -91,7 +94,8 @@ fn unary(
     measure: impl Fn(ArrayView2<'_, f64>) -> Result<ndarray::Array1<f64>, xent::Error>,
 ) -> Result<String, Failure> {
     let p = Operand::load("P", p)?;
-    let values = measure(p.table.values.view()).map_err(|e| Failure::from_compute(e, &[&p]))?;
+    let values =
+        measure(p.table.values.view()).map_err(|e| Failure::from_compute(e, &[("p", &p)]))?;
     Ok(output::scalars(
         values.as_slice().expect("a fresh array is contiguous"),
         p.is_vector(),
@@ -115,7 +119,7 @@ fn binary(
     let p = Operand::load("P", p)?;
     let q = Operand::load("Q", q)?;
     let (pv, qv) = broadcast_pair(&p, &q)?;
-    let values = measure(pv, qv).map_err(|e| Failure::from_compute(e, &[&p, &q]))?;
+    let values = measure(pv, qv).map_err(|e| Failure::from_compute(e, &[("p", &p), ("q", &q)]))?;
     Ok(output::scalars(
         values.as_slice().expect("a fresh array is contiguous"),
         p.is_vector() && q.is_vector(),
