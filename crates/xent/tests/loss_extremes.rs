@@ -234,3 +234,20 @@ fn kl_div_zero_targets_never_nan() {
         .unwrap();
     assert_eq!(kl.scalar(), Some(0.0));
 }
+
+#[test]
+fn f32_losses_agree_with_f64() {
+    let z64 = Array2::from_shape_fn((4, 50), |(i, j)| {
+        ((i * 31 + j * 17) % 23) as f64 * 0.7 - 8.0
+    });
+    let z32 = z64.mapv(|v| v as f32);
+    let target = [3i64, 49, 0, 17];
+    let ce = CrossEntropy::new().label_smoothing(0.05);
+    let (l64, g64) = ce.forward_backward(z64.view(), &target).unwrap();
+    let (l32, g32) = ce.forward_backward(z32.view(), &target).unwrap();
+    let (l64, l32) = (l64.scalar().unwrap(), l32.scalar().unwrap() as f64);
+    assert!(((l32 - l64) / l64).abs() < 1e-6, "{l32} vs {l64}");
+    for (a, b) in g32.iter().zip(g64.iter()) {
+        assert!((*a as f64 - b).abs() < 1e-6);
+    }
+}
