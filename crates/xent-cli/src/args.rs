@@ -94,6 +94,10 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         x: String,
     },
+    /// Train linear, logistic or softmax regression with minibatch SGD.
+    Train(TrainArgs),
+    /// Predict with a model saved by `xent train --save`.
+    Predict(PredictArgs),
     /// A loss and, with --grad, its gradient with respect to the input.
     Loss {
         #[command(subcommand)]
@@ -237,4 +241,62 @@ pub enum LossKind {
         #[command(flatten)]
         common: LossCommon,
     },
+}
+
+/// `xent train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// softmax, logistic or linear (default: softmax for class labels, linear for real targets).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// digits (embedded), fashion-mnist[:DIR], csv:FILE[:LABEL-COLUMN], npy:FEATURES,LABELS,
+    /// synthetic-linear.
+    #[arg(long, default_value = "digits")]
+    pub data: String,
+    /// Passes over the training set.
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    /// Samples per minibatch (default: 256; 32 for the small digits set, so that its 10
+    /// epochs make 450 steps).
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Learning rate.
+    #[arg(long, default_value_t = 0.1)]
+    pub lr: f32,
+    /// Momentum in [0, 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub momentum: f32,
+    /// L2 weight decay.
+    #[arg(long, default_value_t = 0.0)]
+    pub weight_decay: f32,
+    /// Seed of the initialisation, the shuffling and the train/test split.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Feature scaling: none, standardize, or a divisor such as 255 (default: 255 for
+    /// Fashion-MNIST, none for synthetic-linear, standardize otherwise).
+    #[arg(long)]
+    pub scale: Option<String>,
+    /// Threads for the matrix products (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write the loss and accuracy curves (.svg).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Save the trained model as JSON.
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+}
+
+/// `xent predict`.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// A model file written by `xent train --save`.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The data, as for `xent train --data` (Fashion-MNIST: its test set).
+    #[arg(long, default_value = "digits")]
+    pub data: String,
+    /// Write the predictions here (.npy, else CSV); default: standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

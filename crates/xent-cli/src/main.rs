@@ -5,9 +5,11 @@
 
 mod args;
 mod commands;
+mod data_spec;
 mod failure;
 mod operand;
 mod output;
+mod plot;
 
 use clap::Parser;
 use std::process::ExitCode;

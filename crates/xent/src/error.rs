@@ -188,6 +188,29 @@ pub enum Error {
         reason: String,
     },
 
+    /// Training produced a loss that is NaN or infinite: the learning rate is too high or the
+    /// data holds non-finite values.
+    #[error(
+        "training diverged: the loss of epoch {epoch}, batch {batch} is {loss}; \
+         lower the learning rate or check the data"
+    )]
+    Diverged {
+        /// 1-based epoch.
+        epoch: usize,
+        /// 1-based batch within the epoch.
+        batch: usize,
+        /// The loss that was not finite.
+        loss: f64,
+    },
+
+    /// A data set or model that does not fit the task (labels that are not classes, a model
+    /// trained for other features…).
+    #[error("{reason}")]
+    Unsuitable {
+        /// What does not fit, and what would.
+        reason: String,
+    },
+
     /// An operating-system error while reading or writing a file.
     #[error("{path}: {message}")]
     Io {

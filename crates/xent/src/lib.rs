@@ -46,6 +46,7 @@ pub mod loss;
 pub mod measure;
 mod policy;
 mod reduction;
+pub mod train;
 
 pub use base::Base;
 pub use error::Error;

@@ -73,7 +73,7 @@ fn every_row_ignored_gives_nan_for_the_mean_and_zero_gradient() {
         .forward_backward(z.view(), &[-100, -100])
         .unwrap();
     assert!(loss.scalar().unwrap().is_nan());
-    assert_eq!(g, Array2::zeros((2, 2)));
+    assert_eq!(g, Array2::<f64>::zeros((2, 2)));
     let sum = CrossEntropy::new().reduction(Reduction::Sum);
     assert_eq!(
         sum.forward(z.view(), &[-100, -100]).unwrap().scalar(),

@@ -1,6 +1,8 @@
 //! Each subcommand: load the operands, call the library, render the result.
 
 mod loss;
+mod predict;
+mod train;
 
 use crate::args::{Cli, Command, Common};
 use crate::failure::Failure;
@@ -60,6 +62,8 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
             ))
         }
         Command::Loss { kind } => loss::run(common, kind),
+        Command::Train(args) => train::run(common, args),
+        Command::Predict(args) => predict::run(common, args),
         Command::MutualInformation { joint } => {
             let joint = Operand::load("JOINT", joint)?;
             if joint.is_vector() {

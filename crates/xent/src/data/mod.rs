@@ -1,13 +1,18 @@
-//! Reading numeric tables from files: CSV and NPY.
+//! Reading data from files: numeric tables (CSV, NPY), IDX (MNIST, Fashion-MNIST) and the
+//! embedded digits data set.
 //!
 //! This is the edge of the library: the numeric modules never do I/O. A [`Table`] holds the
 //! numbers row by row in `f64` (exact for `f32` sources) and remembers, for text sources, the
 //! line each row came from, so that errors about a row can name the line.
 
 mod csv;
+mod digits;
+mod idx;
 mod npy;
 
 pub use csv::{parse_csv, to_csv};
+pub use digits::digits;
+pub use idx::{parse_idx, IdxArray};
 pub use npy::{parse_npy, to_npy};
 
 use crate::Error;

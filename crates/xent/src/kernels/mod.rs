@@ -1,14 +1,17 @@
 //! Row primitives shared by the activations and the measures.
 //!
-//! This is the only module allowed to grow `unsafe` and SIMD; today every kernel is portable
+//! This is the only module allowed to grow `unsafe` and SIMD. The matrix product goes to the
+//! `gemm` crate (runtime-dispatched AVX-512 / AVX2 / NEON); the row kernels are portable
 //! scalar code that widens to `f64`, so `f32` inputs get `f64`-accurate results. Each kernel
 //! works on one contiguous row; the public modules handle shapes, validation and layout.
 
 mod divergence;
+mod gemm;
 mod row_max;
 mod sum;
 
 pub(crate) use divergence::{cross_entropy_nats, entropy_nats, js_nats, kl_excess, kl_nats};
+pub(crate) use gemm::matmul;
 pub(crate) use row_max::{row_max, RowMax};
 pub(crate) use sum::{compensated_sum, CompensatedSum};
 

@@ -1,0 +1,227 @@
+//! `xent train`: fit a linear model with minibatch SGD, with a progress bar, a table per
+//! epoch, an optional plot and model file.
+
+use crate::args::{Common, TrainArgs};
+use crate::data_spec::DataSpec;
+use crate::failure::Failure;
+use crate::output::json_number;
+use crate::plot;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{json, Map, Value};
+use std::io::{IsTerminal, Write};
+use xent::train::{evaluate, EpochReport, Model, ModelKind, Progress, Scaling, Sgd, Targets};
+
+pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
+    let spec = DataSpec::parse(&args.data)?;
+    let mut split = spec.load(args.seed)?;
+    let scaling = parse_scaling(
+        args.scale.as_deref().unwrap_or(spec.default_scale()),
+        &split.train,
+    )?;
+    let compute = |e: xent::Error| Failure::data(e.to_string());
+    scaling.apply(&mut split.train.features).map_err(compute)?;
+    scaling.apply(&mut split.test.features).map_err(compute)?;
+    let kind = match &args.model {
+        Some(m) => m.parse::<ModelKind>().map_err(Failure::usage)?,
+        None if matches!(split.train.targets, Targets::Values(_)) => ModelKind::Linear,
+        None => ModelKind::Softmax,
+    };
+    if let Some(t) = args.threads {
+        configure_threads(t)?;
+    }
+    let mut model = Model::for_dataset(kind, &split.train, args.seed).map_err(compute)?;
+    model.scaling = scaling;
+    let sgd = Sgd::new()
+        .learning_rate(args.lr)
+        .batch_size(args.batch_size.unwrap_or(spec.default_batch_size()))
+        .epochs(args.epochs)
+        .momentum(args.momentum)
+        .weight_decay(args.weight_decay)
+        .seed(args.seed);
+
+    let regression = kind == ModelKind::Linear;
+    let metric = if regression { "mse" } else { "acc" };
+    let mut out = std::io::stdout().lock();
+    if !common.json {
+        let classes = match &split.train.targets {
+            Targets::Classes { classes, .. } => format!(", {classes} classes"),
+            Targets::Values(_) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{} regression on {}: {} training / {} test samples, {} features{classes}",
+            kind_name(kind),
+            split.train.name,
+            split.train.len(),
+            split.test.len(),
+            split.train.features.ncols()
+        );
+        let _ = writeln!(
+            out,
+            "{:>5}  {:>10}  {:>9}  {:>10}  {:>9}  {:>8}",
+            "epoch",
+            "train loss",
+            format!("train {metric}"),
+            "test loss",
+            format!("test {metric}"),
+            "seconds"
+        );
+    }
+    let bar = progress_bar(common.json);
+    let reports = sgd
+        .fit(&mut model, &split.train, Some(&split.test), |p| match p {
+            Progress::Batch { done, total } => {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            }
+            Progress::Epoch(r) => {
+                let line = if common.json {
+                    epoch_json(r).to_string()
+                } else {
+                    epoch_row(r)
+                };
+                bar.suspend(|| {
+                    let _ = writeln!(out, "{line}");
+                });
+            }
+        })
+        .map_err(compute)?;
+    bar.finish_and_clear();
+
+    let (train_loss, train_metric) = evaluate(&model, &split.train).map_err(compute)?;
+    let (test_loss, test_metric) = evaluate(&model, &split.test).map_err(compute)?;
+    let per_epoch = median(reports.iter().map(|r| r.seconds).collect());
+    if common.json {
+        let mut last = Map::new();
+        last.insert("final".into(), json!(true));
+        last.insert("train_loss".into(), json_number(train_loss));
+        last.insert(metric_key("train", regression), json_number(train_metric));
+        last.insert("test_loss".into(), json_number(test_loss));
+        last.insert(metric_key("test", regression), json_number(test_metric));
+        last.insert("seconds_per_epoch".into(), json_number(per_epoch));
+        let _ = writeln!(out, "{}", Value::Object(last));
+    } else {
+        let what = if regression { "MSE" } else { "accuracy" };
+        let _ = writeln!(
+            out,
+            "trained: train loss {train_loss:.4}, train {what} {train_metric:.4}, \
+             test loss {test_loss:.4}, test {what} {test_metric:.4}; \
+             {per_epoch:.4} s per epoch (median)"
+        );
+        if regression {
+            let w: Vec<String> = model
+                .weights
+                .column(0)
+                .iter()
+                .map(|v| format!("{v:.4}"))
+                .collect();
+            let _ = writeln!(out, "weights [{}], bias {:.4}", w.join(", "), model.bias[0]);
+        }
+    }
+    if let Some(path) = &args.plot {
+        plot::training_curves(path, &reports).map_err(Failure::data)?;
+        if !common.json {
+            let _ = writeln!(out, "plot written to {}", path.display());
+        }
+    }
+    if let Some(path) = &args.save {
+        model.save(path).map_err(compute)?;
+        if !common.json {
+            let _ = writeln!(out, "model saved to {}", path.display());
+        }
+    }
+    Ok(String::new())
+}
+
+fn kind_name(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Linear => "linear",
+        ModelKind::Logistic => "logistic",
+        ModelKind::Softmax => "softmax",
+    }
+}
+
+fn parse_scaling(text: &str, train: &xent::train::Dataset) -> Result<Scaling, Failure> {
+    match text {
+        "none" => Ok(Scaling::None),
+        "standardize" | "standardise" => Ok(Scaling::standardize(&train.features)),
+        number => match number.parse::<f32>() {
+            Ok(by) if by.is_finite() && by > 0.0 => Ok(Scaling::Divide { by }),
+            _ => Err(Failure::usage(format!(
+                "--scale {text:?}: use none, standardize or a positive divisor such as 255"
+            ))),
+        },
+    }
+}
+
+/// matrixmultiply reads its thread count from the environment on its first product, so
+/// this must run before any training starts.
+fn configure_threads(threads: usize) -> Result<(), Failure> {
+    if threads == 0 {
+        return Err(Failure::usage("--threads must be at least 1"));
+    }
+    std::env::set_var("MATMUL_NUM_THREADS", threads.to_string());
+    Ok(())
+}
+
+fn progress_bar(json: bool) -> ProgressBar {
+    if json || !std::io::stdout().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} batches, {elapsed} elapsed, eta {eta}")
+            .expect("a valid template"),
+    );
+    bar
+}
+
+fn metric_key(prefix: &str, regression: bool) -> String {
+    format!("{prefix}_{}", if regression { "mse" } else { "accuracy" })
+}
+
+fn epoch_json(r: &EpochReport) -> Value {
+    let mut m = Map::new();
+    m.insert("epoch".into(), json!(r.epoch));
+    m.insert("train_loss".into(), json_number(r.train_loss));
+    m.insert(
+        metric_key("train", r.regression),
+        json_number(r.train_accuracy),
+    );
+    m.insert(
+        "test_loss".into(),
+        r.test_loss.map_or(Value::Null, json_number),
+    );
+    m.insert(
+        metric_key("test", r.regression),
+        r.test_accuracy.map_or(Value::Null, json_number),
+    );
+    m.insert("seconds".into(), json_number(r.seconds));
+    Value::Object(m)
+}
+
+fn epoch_row(r: &EpochReport) -> String {
+    let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
+    format!(
+        "{:>5}  {:>10.4}  {:>9.4}  {:>10}  {:>9}  {:>8.4}",
+        r.epoch,
+        r.train_loss,
+        r.train_accuracy,
+        opt(r.test_loss),
+        opt(r.test_accuracy),
+        r.seconds
+    )
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        0.5 * (xs[n / 2 - 1] + xs[n / 2])
+    }
+}

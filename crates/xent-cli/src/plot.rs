@@ -1,0 +1,101 @@
+//! Training curves as an SVG file (plotters).
+
+use plotters::prelude::*;
+use std::path::Path;
+use xent::train::EpochReport;
+
+/// Two panels side by side: training and test loss, and training and test accuracy (MSE for
+/// regression), against the epoch.
+pub fn training_curves(path: &Path, reports: &[EpochReport]) -> Result<(), String> {
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if !is_svg {
+        return Err(format!(
+            "{}: plots are written as SVG; give a file name ending in .svg",
+            path.display()
+        ));
+    }
+    let root = SVGBackend::new(path, (1000, 420)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (left, right) = root.split_horizontally(500);
+    let regression = reports.first().is_some_and(|r| r.regression);
+    let epochs: Vec<f64> = reports.iter().map(|r| r.epoch as f64).collect();
+    panel(
+        &left,
+        "loss",
+        &epochs,
+        &[
+            ("train", reports.iter().map(|r| r.train_loss).collect()),
+            ("test", reports.iter().filter_map(|r| r.test_loss).collect()),
+        ],
+    )?;
+    panel(
+        &right,
+        if regression {
+            "mean squared error"
+        } else {
+            "accuracy"
+        },
+        &epochs,
+        &[
+            ("train", reports.iter().map(|r| r.train_accuracy).collect()),
+            (
+                "test",
+                reports.iter().filter_map(|r| r.test_accuracy).collect(),
+            ),
+        ],
+    )?;
+    root.present().map_err(|e| e.to_string())
+}
+
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    epochs: &[f64],
+    series: &[(&str, Vec<f64>)],
+) -> Result<(), String> {
+    let values = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .filter(|v| v.is_finite());
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() && hi > lo {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
+    let pad = 0.05 * (hi - lo);
+    let last = epochs.last().copied().unwrap_or(1.0).max(2.0);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(60)
+        .build_cartesian_2d(1.0..last, (lo - pad)..(hi + pad))
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (i, (name, ys)) in series.iter().enumerate() {
+        let colour = if i == 0 { BLUE } else { RED };
+        chart
+            .draw_series(LineSeries::new(
+                epochs.iter().copied().zip(ys.iter().copied()),
+                colour.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(*name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())
+}

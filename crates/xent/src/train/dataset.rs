@@ -1,0 +1,403 @@
+//! Data sets for training: features, targets, splits and feature scaling.
+
+use super::SplitMix64;
+use crate::data::{self, parse_idx};
+use crate::Error;
+use ndarray::{Array1, Array2, Axis};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// What a data set asks the model to predict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    /// Class labels 0..classes.
+    Classes {
+        /// One label per sample.
+        labels: Vec<usize>,
+        /// The number of classes (one more than the largest label, at least 2).
+        classes: usize,
+    },
+    /// Real values (regression).
+    Values(Vec<f32>),
+}
+
+impl Targets {
+    /// Class labels when every value is a non-negative integer below 2²⁴, else real values.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::train::Targets;
+    /// assert!(matches!(Targets::from_values(&[0.0, 2.0, 1.0]), Targets::Classes { classes: 3, .. }));
+    /// assert!(matches!(Targets::from_values(&[0.5, 2.0]), Targets::Values(_)));
+    /// ```
+    pub fn from_values(values: &[f64]) -> Targets {
+        let is_class = |v: f64| v >= 0.0 && v.fract() == 0.0 && v < 16_777_216.0;
+        if !values.is_empty() && values.iter().all(|&v| is_class(v)) {
+            let labels: Vec<usize> = values.iter().map(|&v| v as usize).collect();
+            let classes = labels.iter().max().map_or(0, |m| m + 1).max(2);
+            Targets::Classes { labels, classes }
+        } else {
+            Targets::Values(values.iter().map(|&v| v as f32).collect())
+        }
+    }
+
+    /// The number of samples.
+    pub fn len(&self) -> usize {
+        match self {
+            Targets::Classes { labels, .. } => labels.len(),
+            Targets::Values(v) => v.len(),
+        }
+    }
+
+    /// `true` when there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The targets as real values (class labels become their index).
+    pub fn values(&self) -> Vec<f32> {
+        match self {
+            Targets::Classes { labels, .. } => labels.iter().map(|&l| l as f32).collect(),
+            Targets::Values(v) => v.clone(),
+        }
+    }
+
+    fn select(&self, rows: &[usize]) -> Targets {
+        match self {
+            Targets::Classes { labels, classes } => Targets::Classes {
+                labels: rows.iter().map(|&r| labels[r]).collect(),
+                classes: *classes,
+            },
+            Targets::Values(v) => Targets::Values(rows.iter().map(|&r| v[r]).collect()),
+        }
+    }
+}
+
+/// Features (one row per sample) and their targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// A short name for reports (`digits`, `fashion-mnist`, a file name).
+    pub name: String,
+    /// One row of features per sample.
+    pub features: Array2<f32>,
+    /// One target per sample.
+    pub targets: Targets,
+}
+
+/// A training set and a test set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// The samples to fit.
+    pub train: Dataset,
+    /// The held-out samples.
+    pub test: Dataset,
+}
+
+impl Dataset {
+    /// Checks that features and targets have one row per sample.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] when the counts differ, [`Error::Empty`] for no samples.
+    pub fn new(name: &str, features: Array2<f32>, targets: Targets) -> Result<Dataset, Error> {
+        if features.nrows() != targets.len() {
+            return Err(Error::ShapeMismatch {
+                input: "labels",
+                expected: vec![features.nrows()],
+                found: vec![targets.len()],
+            });
+        }
+        if features.nrows() == 0 || features.ncols() == 0 {
+            return Err(Error::Empty { input: "features" });
+        }
+        Ok(Dataset {
+            name: name.to_string(),
+            features,
+            targets,
+        })
+    }
+
+    /// The number of samples.
+    pub fn len(&self) -> usize {
+        self.features.nrows()
+    }
+
+    /// `true` when there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The embedded digits data set (1,797 samples, 64 features with values 0..16, 10 classes).
+    ///
+    /// # Errors
+    /// See [`data::digits`].
+    ///
+    /// # Example
+    /// ```
+    /// let d = xent::train::Dataset::digits()?;
+    /// assert_eq!((d.len(), d.features.ncols()), (1797, 64));
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn digits() -> Result<Dataset, Error> {
+        let (features, labels) = data::digits()?;
+        Dataset::new(
+            "digits",
+            features,
+            Targets::Classes {
+                labels,
+                classes: 10,
+            },
+        )
+    }
+
+    /// Images and labels from the bytes of two IDX files (raw or gzip): the images' trailing
+    /// dimensions are flattened into one row per image, labels must be one per image.
+    ///
+    /// # Errors
+    /// [`Error::Format`] for malformed IDX data, [`Error::ShapeMismatch`] when the counts of
+    /// images and labels differ.
+    pub fn from_idx(name: &str, images: &[u8], labels: &[u8]) -> Result<Dataset, Error> {
+        let images = parse_idx(images)?;
+        let labels = parse_idx(labels)?;
+        let n = images.dims[0];
+        let width = images.dims[1..].iter().product::<usize>().max(1);
+        if labels.dims.len() != 1 {
+            return Err(Error::Format {
+                format: "IDX",
+                reason: format!("labels must be one-dimensional, not {:?}", labels.dims),
+            });
+        }
+        let features = Array2::from_shape_vec((n, width), images.data)
+            .expect("parse_idx checked the size")
+            .mapv(f32::from);
+        let labels: Vec<usize> = labels.data.into_iter().map(usize::from).collect();
+        let classes = labels.iter().max().map_or(0, |m| m + 1).max(2);
+        Dataset::new(name, features, Targets::Classes { labels, classes })
+    }
+
+    /// Fashion-MNIST (or MNIST) from a folder holding `train-images-idx3-ubyte`,
+    /// `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte`, each
+    /// either gzip-compressed (`.gz`) or raw: 60,000 training and 10,000 test images of 784
+    /// pixels 0..255.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the first file that is missing, and the errors of
+    /// [`Dataset::from_idx`].
+    pub fn fashion_mnist(dir: &Path) -> Result<Split, Error> {
+        let read = |stem: &str| -> Result<Vec<u8>, Error> {
+            for name in [format!("{stem}.gz"), stem.to_string()] {
+                let path = dir.join(&name);
+                if path.is_file() {
+                    return std::fs::read(&path).map_err(|e| Error::Io {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+            Err(Error::Io {
+                path: dir.join(format!("{stem}.gz")).display().to_string(),
+                message: "no such file (nor without .gz)".into(),
+            })
+        };
+        let train = Dataset::from_idx(
+            "fashion-mnist",
+            &read("train-images-idx3-ubyte")?,
+            &read("train-labels-idx1-ubyte")?,
+        )?;
+        let test = Dataset::from_idx(
+            "fashion-mnist",
+            &read("t10k-images-idx3-ubyte")?,
+            &read("t10k-labels-idx1-ubyte")?,
+        )?;
+        Ok(Split { train, test })
+    }
+
+    /// A headerless numeric CSV file: the features and one label column (`None` for the last;
+    /// a negative index counts from the end). Integer labels ≥ 0 make a classification task,
+    /// anything else a regression task.
+    ///
+    /// # Errors
+    /// The errors of [`data::read_table`], and [`Error::Unsuitable`] for a label column that
+    /// does not exist or a file with only one column.
+    pub fn from_csv(path: &Path, label_column: Option<isize>) -> Result<Dataset, Error> {
+        let table = data::read_table(path)?;
+        let cols = table.values.ncols();
+        if cols < 2 {
+            return Err(Error::Unsuitable {
+                reason: format!("{}: needs features and a label column", path.display()),
+            });
+        }
+        let label = match label_column.unwrap_or(-1) {
+            c if c < 0 && c.unsigned_abs() <= cols => cols - c.unsigned_abs(),
+            c if c >= 0 && (c as usize) < cols => c as usize,
+            c => {
+                return Err(Error::Unsuitable {
+                    reason: format!(
+                        "{}: label column {c} does not exist ({cols} columns)",
+                        path.display()
+                    ),
+                })
+            }
+        };
+        let labels: Vec<f64> = table.values.column(label).to_vec();
+        let features = table.values.select(
+            Axis(1),
+            &(0..cols).filter(|&c| c != label).collect::<Vec<_>>(),
+        );
+        let name = path
+            .file_name()
+            .map_or("csv".into(), |n| n.to_string_lossy().into_owned());
+        Dataset::new(
+            &name,
+            features.mapv(|v| v as f32),
+            Targets::from_values(&labels),
+        )
+    }
+
+    /// Features and labels from two `.npy` (or CSV) files: a 2-D array of features and a
+    /// 1-D array (or one column) of labels.
+    ///
+    /// # Errors
+    /// The errors of [`data::read_table`], [`Error::Unsuitable`] for labels with more than one
+    /// column, [`Error::ShapeMismatch`] when the counts differ.
+    pub fn from_npy(features: &Path, labels: &Path) -> Result<Dataset, Error> {
+        let x = data::read_table(features)?;
+        let y = data::read_table(labels)?;
+        let y: Vec<f64> = if y.one_dimensional || y.values.ncols() == 1 {
+            y.values.iter().copied().collect()
+        } else {
+            return Err(Error::Unsuitable {
+                reason: format!("{}: labels must be one column", labels.display()),
+            });
+        };
+        let name = features
+            .file_name()
+            .map_or("npy".into(), |n| n.to_string_lossy().into_owned());
+        Dataset::new(&name, x.values.mapv(|v| v as f32), Targets::from_values(&y))
+    }
+
+    /// The chapter's synthetic regression data: X ~ N(0, 1) with 2 features and
+    /// y = X·[2, −3.4] + 4.2 + ε, ε ~ N(0, 0.01²).
+    ///
+    /// # Example
+    /// ```
+    /// let d = xent::train::Dataset::synthetic_linear(1000, 0);
+    /// assert_eq!(d.features.dim(), (1000, 2));
+    /// ```
+    pub fn synthetic_linear(n: usize, seed: u64) -> Dataset {
+        let mut rng = SplitMix64::new(seed);
+        let features = Array2::from_shape_simple_fn((n, 2), || rng.normal() as f32);
+        let targets = features
+            .rows()
+            .into_iter()
+            .map(|x| (2.0 * x[0] as f64 - 3.4 * x[1] as f64 + 4.2 + 0.01 * rng.normal()) as f32)
+            .collect();
+        Dataset {
+            name: "synthetic-linear".into(),
+            features,
+            targets: Targets::Values(targets),
+        }
+    }
+
+    /// The samples at `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Dataset {
+        Dataset {
+            name: self.name.clone(),
+            features: self.features.select(Axis(0), rows),
+            targets: self.targets.select(rows),
+        }
+    }
+
+    /// A deterministic random split: `test_fraction` of the samples (rounded, at least one
+    /// each side when possible) go to the test set.
+    ///
+    /// # Example
+    /// ```
+    /// let split = xent::train::Dataset::digits()?.split(0.2, 0);
+    /// assert_eq!((split.train.len(), split.test.len()), (1438, 359));
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn split(&self, test_fraction: f64, seed: u64) -> Split {
+        let n = self.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        SplitMix64::new(seed).shuffle(&mut order);
+        let mut test = ((n as f64 * test_fraction).round() as usize).min(n);
+        if n >= 2 {
+            test = test.clamp(1, n - 1);
+        }
+        let (test_rows, train_rows) = order.split_at(test);
+        Split {
+            train: self.select(train_rows),
+            test: self.select(test_rows),
+        }
+    }
+}
+
+/// How features are scaled before training; fitted on the training set and stored with the
+/// model so that prediction applies the same transformation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Scaling {
+    /// Features as they are.
+    None,
+    /// Divide every feature by a constant (255 for 8-bit pixels, as the chapter does).
+    Divide {
+        /// The divisor.
+        by: f32,
+    },
+    /// Subtract each feature's training mean and divide by its standard deviation (features
+    /// that are constant in training are only centred).
+    Standardize {
+        /// Per-feature mean.
+        mean: Vec<f32>,
+        /// Per-feature standard deviation (1 where it was 0).
+        std: Vec<f32>,
+    },
+}
+
+impl Scaling {
+    /// Fits standardisation to the features of a training set.
+    pub fn standardize(features: &Array2<f32>) -> Scaling {
+        let n = features.nrows().max(1) as f64;
+        let mean: Array1<f64> = features.mapv(f64::from).sum_axis(Axis(0)) / n;
+        let var =
+            features
+                .rows()
+                .into_iter()
+                .fold(Array1::<f64>::zeros(features.ncols()), |acc, r| {
+                    acc + r
+                        .mapv(f64::from)
+                        .iter()
+                        .zip(&mean)
+                        .map(|(x, m)| (x - m) * (x - m))
+                        .collect::<Array1<f64>>()
+                })
+                / n;
+        Scaling::Standardize {
+            mean: mean.iter().map(|&m| m as f32).collect(),
+            std: var
+                .iter()
+                .map(|&v| if v > 0.0 { v.sqrt() as f32 } else { 1.0 })
+                .collect(),
+        }
+    }
+
+    /// Applies the scaling to features, in place.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] when standardisation was fitted to another number of features.
+    pub fn apply(&self, features: &mut Array2<f32>) -> Result<(), Error> {
+        match self {
+            Scaling::None => {}
+            Scaling::Divide { by } => features.mapv_inplace(|v| v / by),
+            Scaling::Standardize { mean, std } => {
+                crate::layout::ensure_same_shape("features", &[mean.len()], &[features.ncols()])?;
+                for mut row in features.rows_mut() {
+                    for ((v, m), s) in row.iter_mut().zip(mean).zip(std) {
+                        *v = (*v - m) / s;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,321 @@
+//! Linear models: linear, logistic and softmax regression, and their file format.
+
+use super::dataset::{Dataset, Scaling, Targets};
+use super::SplitMix64;
+use crate::activation::{sigmoid, LogSoftmax, RowActivation, Softmax};
+use crate::Error;
+use ndarray::{Array1, Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Which model, and so which loss trains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// ŷ = xW + b, trained with the mean squared error.
+    Linear,
+    /// P(y = 1) = σ(xw + b), trained with binary cross-entropy on logits.
+    Logistic,
+    /// P(y = k) = softmax(xW + b)ₖ, trained with cross-entropy on logits.
+    Softmax,
+}
+
+impl std::str::FromStr for ModelKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "linear" => Ok(ModelKind::Linear),
+            "logistic" => Ok(ModelKind::Logistic),
+            "softmax" => Ok(ModelKind::Softmax),
+            _ => Err(format!(
+                "unknown model {s:?}: use softmax, logistic or linear"
+            )),
+        }
+    }
+}
+
+/// A linear model z = xW + b with its feature scaling: W is inputs × outputs (one output for
+/// linear and logistic regression, one per class for softmax regression).
+///
+/// # File format
+/// [`Model::save`] writes JSON: `{"format": "xent-linear-model", "version": 1, "kind":
+/// "softmax"|"logistic"|"linear", "inputs": D, "outputs": K, "weights": [[K numbers] × D],
+/// "bias": [K numbers], "scaling": {"kind": "none"} | {"kind": "divide", "by": 255.0} |
+/// {"kind": "standardize", "mean": [D], "std": [D]}}`. Numbers round-trip exactly.
+///
+/// # Example
+/// ```
+/// use xent::train::{Model, ModelKind, Scaling};
+/// let mut m = Model::new(ModelKind::Softmax, 2, 3, 0);
+/// m.weights.fill(0.0);
+/// m.weights[[0, 2]] = 1.0;
+/// let p = m.probabilities(ndarray::array![[10.0f32, 0.0]].view())?;
+/// assert!(p[[0, 2]] > 0.99);
+/// assert_eq!(Model::from_json(&m.to_json())?, m);
+/// # Ok::<(), xent::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Linear, logistic or softmax regression.
+    pub kind: ModelKind,
+    /// inputs × outputs.
+    pub weights: Array2<f32>,
+    /// One per output.
+    pub bias: Array1<f32>,
+    /// Applied to raw features before the linear map.
+    pub scaling: Scaling,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: String,
+    version: u32,
+    kind: ModelKind,
+    inputs: usize,
+    outputs: usize,
+    weights: Vec<Vec<f32>>,
+    bias: Vec<f32>,
+    scaling: Scaling,
+}
+
+const FORMAT: &str = "xent-linear-model";
+
+impl Model {
+    /// A model with weights drawn from N(0, 0.01²) (seeded) and zero bias, as in the chapter.
+    /// `classes` is the number of outputs of softmax regression; the others have one output.
+    pub fn new(kind: ModelKind, inputs: usize, classes: usize, seed: u64) -> Model {
+        let outputs = match kind {
+            ModelKind::Softmax => classes,
+            ModelKind::Linear | ModelKind::Logistic => 1,
+        };
+        let mut rng = SplitMix64::new(seed);
+        Model {
+            kind,
+            weights: Array2::from_shape_simple_fn((inputs, outputs), || {
+                (0.01 * rng.normal()) as f32
+            }),
+            bias: Array1::zeros(outputs),
+            scaling: Scaling::None,
+        }
+    }
+
+    /// A fresh model of `kind` for a data set, after checking that its targets suit the kind.
+    ///
+    /// # Errors
+    /// [`Error::Unsuitable`] for softmax or logistic regression on real-valued targets, or
+    /// logistic regression on more than two classes.
+    pub fn for_dataset(kind: ModelKind, data: &Dataset, seed: u64) -> Result<Model, Error> {
+        let classes = match (&data.targets, kind) {
+            (Targets::Values(_), ModelKind::Softmax | ModelKind::Logistic) => {
+                return Err(Error::Unsuitable {
+                    reason: format!(
+                        "{} has real-valued targets: use --model linear, or integer class labels",
+                        data.name
+                    ),
+                })
+            }
+            (Targets::Classes { classes, .. }, ModelKind::Logistic) if *classes > 2 => {
+                return Err(Error::Unsuitable {
+                    reason: format!(
+                        "logistic regression needs two classes (0 and 1) but {} has {classes}: \
+                         use --model softmax",
+                        data.name
+                    ),
+                })
+            }
+            (Targets::Classes { classes, .. }, _) => *classes,
+            (Targets::Values(_), ModelKind::Linear) => 1,
+        };
+        Ok(Model::new(kind, data.features.ncols(), classes, seed))
+    }
+
+    /// The number of input features.
+    pub fn inputs(&self) -> usize {
+        self.weights.nrows()
+    }
+
+    /// The number of outputs.
+    pub fn outputs(&self) -> usize {
+        self.weights.ncols()
+    }
+
+    /// z = xW + b for features that are already scaled, into `out` (rows × outputs).
+    pub(crate) fn linear_into(&self, x: ArrayView2<'_, f32>, out: &mut Array2<f32>) {
+        crate::kernels::matmul(x, self.weights.view(), out.view_mut(), false);
+        for mut row in out.rows_mut() {
+            row += &self.bias;
+        }
+    }
+
+    /// Scales raw features and returns z = xW + b (logits for the classifiers).
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] when the features do not have the model's number of inputs.
+    pub fn logits(&self, raw: ArrayView2<'_, f32>) -> Result<Array2<f32>, Error> {
+        crate::layout::ensure_same_shape("features", &[self.inputs()], &[raw.ncols()])?;
+        let mut x = raw.to_owned();
+        self.scaling.apply(&mut x)?;
+        let mut z = Array2::zeros((x.nrows(), self.outputs()));
+        self.linear_into(x.view(), &mut z);
+        Ok(z)
+    }
+
+    /// Class probabilities: softmax of the logits, or [1 − σ(z), σ(z)] for logistic
+    /// regression; for linear regression, the predictions themselves.
+    ///
+    /// # Errors
+    /// As [`Model::logits`].
+    pub fn probabilities(&self, raw: ArrayView2<'_, f32>) -> Result<Array2<f32>, Error> {
+        let mut z = self.logits(raw)?;
+        Ok(match self.kind {
+            ModelKind::Softmax => {
+                Softmax::new().apply_rows_in_place(z.view_mut());
+                z
+            }
+            ModelKind::Logistic => {
+                let p = z.column(0).mapv(sigmoid);
+                Array2::from_shape_fn(
+                    (z.nrows(), 2),
+                    |(i, k)| if k == 1 { p[i] } else { 1.0 - p[i] },
+                )
+            }
+            ModelKind::Linear => z,
+        })
+    }
+
+    /// Log-probabilities (log-softmax, or log σ(−z), log σ(z)), exact for extreme logits.
+    ///
+    /// # Errors
+    /// As [`Model::logits`].
+    pub fn log_probabilities(&self, raw: ArrayView2<'_, f32>) -> Result<Array2<f32>, Error> {
+        let mut z = self.logits(raw)?;
+        Ok(match self.kind {
+            ModelKind::Softmax => {
+                LogSoftmax::new().apply_rows_in_place(z.view_mut());
+                z
+            }
+            ModelKind::Logistic => Array2::from_shape_fn((z.nrows(), 2), |(i, k)| {
+                let s = if k == 1 { z[[i, 0]] } else { -z[[i, 0]] };
+                crate::activation::log_sigmoid(s)
+            }),
+            ModelKind::Linear => z,
+        })
+    }
+
+    /// Predictions: the most probable class per row (as a number), or the regression value.
+    ///
+    /// # Errors
+    /// As [`Model::logits`].
+    pub fn predict(&self, raw: ArrayView2<'_, f32>) -> Result<Vec<f32>, Error> {
+        let z = self.logits(raw)?;
+        Ok(match self.kind {
+            ModelKind::Softmax => z
+                .rows()
+                .into_iter()
+                .map(|r| argmax(r.as_slice().unwrap_or(&r.to_vec())) as f32)
+                .collect(),
+            ModelKind::Logistic => z
+                .column(0)
+                .iter()
+                .map(|&v| if v > 0.0 { 1.0 } else { 0.0 })
+                .collect(),
+            ModelKind::Linear => z.column(0).to_vec(),
+        })
+    }
+
+    /// The model as JSON (see the type's docs for the format).
+    pub fn to_json(&self) -> String {
+        let file = ModelFile {
+            format: FORMAT.into(),
+            version: 1,
+            kind: self.kind,
+            inputs: self.inputs(),
+            outputs: self.outputs(),
+            weights: self
+                .weights
+                .rows()
+                .into_iter()
+                .map(|r| r.to_vec())
+                .collect(),
+            bias: self.bias.to_vec(),
+            scaling: self.scaling.clone(),
+        };
+        serde_json::to_string(&file).expect("a model always serialises")
+    }
+
+    /// Reads a model from JSON.
+    ///
+    /// # Errors
+    /// [`Error::Format`] for text that is not a model file or whose arrays disagree with its
+    /// declared sizes.
+    pub fn from_json(text: &str) -> Result<Model, Error> {
+        let bad = |reason: String| Error::Format {
+            format: "model",
+            reason,
+        };
+        let file: ModelFile = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if file.format != FORMAT || file.version != 1 {
+            return Err(bad(format!(
+                "not an {FORMAT} version 1 file (format {:?}, version {})",
+                file.format, file.version
+            )));
+        }
+        let consistent = file.weights.len() == file.inputs
+            && file.weights.iter().all(|r| r.len() == file.outputs)
+            && file.bias.len() == file.outputs
+            && match &file.scaling {
+                Scaling::Standardize { mean, std } => {
+                    mean.len() == file.inputs && std.len() == file.inputs
+                }
+                _ => true,
+            };
+        if !consistent {
+            return Err(bad(format!(
+                "the arrays do not match inputs = {}, outputs = {}",
+                file.inputs, file.outputs
+            )));
+        }
+        Ok(Model {
+            kind: file.kind,
+            weights: Array2::from_shape_vec((file.inputs, file.outputs), file.weights.concat())
+                .expect("checked above"),
+            bias: Array1::from(file.bias),
+            scaling: file.scaling,
+        })
+    }
+
+    /// Writes the model to a JSON file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        std::fs::write(path, self.to_json()).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads a model from a JSON file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read, and the errors of [`Model::from_json`].
+    pub fn load(path: &Path) -> Result<Model, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Model::from_json(&text)
+    }
+}
+
+/// Index of the largest value (the first on ties; NaN never wins).
+pub(crate) fn argmax(row: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = i;
+        }
+    }
+    best
+}

@@ -1,0 +1,484 @@
+//! Minibatch stochastic gradient descent for the linear models.
+
+use super::dataset::{Dataset, Targets};
+use super::model::{argmax, Model, ModelKind};
+use super::SplitMix64;
+use crate::kernels::matmul;
+use crate::loss::{BceWithLogits, CrossEntropy, Mse};
+use crate::{Error, Reduction};
+use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// Minibatch SGD with momentum and weight decay, defined as PyTorch's `optim.SGD`:
+/// g ← ∇L + λ·θ, v ← μ·v + g, θ ← θ − η·v (for W and b alike). Each epoch visits the
+/// training samples in a fresh random order drawn from the seed, so the same seed gives
+/// bit-identical models.
+///
+/// Defaults: η = 0.1, batch 256, 10 epochs, μ = 0, λ = 0, seed 0 (the chapter's settings).
+///
+/// # Example
+/// ```
+/// use xent::train::{Dataset, Model, ModelKind, Sgd};
+/// let data = Dataset::synthetic_linear(1000, 0).split(0.2, 0);
+/// let mut model = Model::for_dataset(ModelKind::Linear, &data.train, 0)?;
+/// Sgd::new().learning_rate(0.03).batch_size(10).epochs(3)
+///     .fit(&mut model, &data.train, Some(&data.test), |_| {})?;
+/// assert!((model.weights[[0, 0]] - 2.0).abs() < 0.01);
+/// assert!((model.weights[[1, 0]] + 3.4).abs() < 0.01);
+/// assert!((model.bias[0] - 4.2).abs() < 0.01);
+/// # Ok::<(), xent::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sgd {
+    learning_rate: f32,
+    batch_size: usize,
+    epochs: usize,
+    momentum: f32,
+    weight_decay: f32,
+    seed: u64,
+}
+
+/// What one epoch achieved. For linear regression the "accuracy" fields hold the mean squared
+/// error instead (and `regression` is true).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochReport {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// Mean training loss over the epoch's batches (as the loss was when each batch was seen).
+    pub train_loss: f64,
+    /// Training accuracy over the epoch's batches (MSE for regression).
+    pub train_accuracy: f64,
+    /// Mean loss on the test set after the epoch.
+    pub test_loss: Option<f64>,
+    /// Test accuracy after the epoch (MSE for regression).
+    pub test_accuracy: Option<f64>,
+    /// Seconds spent in the epoch's training pass (test evaluation excluded).
+    pub seconds: f64,
+    /// `true` for linear regression.
+    pub regression: bool,
+}
+
+/// Progress reported to the caller of [`Sgd::fit`].
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// A batch finished: `done` of `total` batches of the whole run.
+    Batch {
+        /// Batches finished so far.
+        done: usize,
+        /// Batches in the whole run.
+        total: usize,
+    },
+    /// An epoch finished.
+    Epoch(&'a EpochReport),
+}
+
+impl Default for Sgd {
+    fn default() -> Self {
+        Sgd {
+            learning_rate: 0.1,
+            batch_size: 256,
+            epochs: 10,
+            momentum: 0.0,
+            weight_decay: 0.0,
+            seed: 0,
+        }
+    }
+}
+
+impl Sgd {
+    /// The chapter's settings: η = 0.1, batch 256, 10 epochs, no momentum or weight decay.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Learning rate η > 0.
+    pub fn learning_rate(mut self, lr: f32) -> Self {
+        self.learning_rate = lr;
+        self
+    }
+
+    /// Samples per batch (≥ 1); the last batch of an epoch may be smaller.
+    pub fn batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = batch_size;
+        self
+    }
+
+    /// Passes over the training set.
+    pub fn epochs(mut self, epochs: usize) -> Self {
+        self.epochs = epochs;
+        self
+    }
+
+    /// Momentum μ ∈ [0, 1).
+    pub fn momentum(mut self, momentum: f32) -> Self {
+        self.momentum = momentum;
+        self
+    }
+
+    /// L2 weight decay λ ≥ 0 (added to the gradient as λ·θ).
+    pub fn weight_decay(mut self, weight_decay: f32) -> Self {
+        self.weight_decay = weight_decay;
+        self
+    }
+
+    /// Seed of the shuffling.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    fn check(&self, model: &Model, train: &Dataset) -> Result<(), Error> {
+        let invalid = |name, value: f64, expected| Error::InvalidParameter {
+            name,
+            value,
+            expected,
+        };
+        let lr = self.learning_rate;
+        if !(lr.is_finite() && lr > 0.0) {
+            return Err(invalid(
+                "learning rate",
+                lr as f64,
+                "must be finite and > 0",
+            ));
+        }
+        if self.batch_size == 0 {
+            return Err(invalid("batch size", 0.0, "must be at least 1"));
+        }
+        if !(0.0..1.0).contains(&self.momentum) {
+            return Err(invalid(
+                "momentum",
+                self.momentum as f64,
+                "must lie in [0, 1)",
+            ));
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(invalid(
+                "weight decay",
+                self.weight_decay as f64,
+                "must be finite and ≥ 0",
+            ));
+        }
+        crate::layout::ensure_same_shape("features", &[model.inputs()], &[train.features.ncols()])
+    }
+
+    /// Trains `model` on `train` (features already scaled), evaluating on `test` after each
+    /// epoch; `observe` sees every batch and every epoch report. Returns the reports.
+    ///
+    /// Each batch is split into one contiguous part per thread of the current rayon pool;
+    /// the parts' gradients are summed in a fixed order, so the same seed and thread count
+    /// give bit-identical models.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for bad settings, [`Error::ShapeMismatch`] when the model
+    /// does not fit the data, [`Error::Unsuitable`] for targets the model cannot learn, and
+    /// [`Error::Diverged`] (naming the epoch and batch) as soon as a batch loss is NaN or ±∞.
+    pub fn fit(
+        &self,
+        model: &mut Model,
+        train: &Dataset,
+        test: Option<&Dataset>,
+        mut observe: impl FnMut(Progress<'_>),
+    ) -> Result<Vec<EpochReport>, Error> {
+        self.check(model, train)?;
+        let head = Head::new(model.kind, &train.targets)?;
+        let n = train.len();
+        let (d, k) = (model.inputs(), model.outputs());
+        let b = self.batch_size.min(n);
+        let batches_per_epoch = n.div_ceil(b);
+        // Parts of fewer than 32 rows cost more in coordination than they save.
+        let threads = rayon::current_num_threads().clamp(1, b.div_ceil(32));
+        let part = b.div_ceil(threads);
+        let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(part, d, k)).collect();
+        let mut grad_w = Array2::<f32>::zeros((d, k));
+        let mut grad_b = Array1::<f32>::zeros(k);
+        let mut velocity_w = Array2::<f32>::zeros((d, k));
+        let mut velocity_b = Array1::<f32>::zeros(k);
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut rng = SplitMix64::new(self.seed);
+        let mut reports = Vec::with_capacity(self.epochs);
+        for epoch in 1..=self.epochs {
+            let start = Instant::now();
+            rng.shuffle(&mut order);
+            let (mut loss_sum, mut metric_sum) = (0.0f64, 0.0f64);
+            for (batch, rows) in order.chunks(b).enumerate() {
+                let m = rows.len();
+                let parts: Vec<&[usize]> = rows.chunks(part).collect();
+                let model_ref: &Model = model;
+                let results: Vec<Result<(f64, f64), Error>> = if parts.len() == 1 {
+                    vec![workers[0].run(parts[0], train, model_ref, &head)]
+                } else {
+                    workers
+                        .par_iter_mut()
+                        .zip(parts.par_iter())
+                        .map(|(w, rows)| w.run(rows, train, model_ref, &head))
+                        .collect()
+                };
+                let (mut batch_loss, mut batch_metric) = (0.0, 0.0);
+                for r in results {
+                    let (l, m) = r?;
+                    batch_loss += l;
+                    batch_metric += m;
+                }
+                if !batch_loss.is_finite() {
+                    return Err(Error::Diverged {
+                        epoch,
+                        batch: batch + 1,
+                        loss: batch_loss / m as f64,
+                    });
+                }
+                loss_sum += batch_loss;
+                metric_sum += batch_metric;
+                // The workers hold gradients of the batch's summed loss; the mean's is 1/m that.
+                grad_w.assign(&workers[0].grad_w);
+                grad_b.assign(&workers[0].grad_b);
+                for w in &workers[1..parts.len()] {
+                    grad_w += &w.grad_w;
+                    grad_b += &w.grad_b;
+                }
+                let scale = 1.0 / m as f32;
+                self.update(
+                    model.weights.view_mut(),
+                    grad_w.view(),
+                    velocity_w.view_mut(),
+                    scale,
+                );
+                self.update(
+                    model.bias.view_mut().insert_axis(Axis(1)),
+                    grad_b.view().insert_axis(Axis(1)),
+                    velocity_b.view_mut().insert_axis(Axis(1)),
+                    scale,
+                );
+                observe(Progress::Batch {
+                    done: (epoch - 1) * batches_per_epoch + batch + 1,
+                    total: self.epochs * batches_per_epoch,
+                });
+            }
+            let seconds = start.elapsed().as_secs_f64();
+            let (test_loss, test_accuracy) = match test {
+                Some(t) => {
+                    let (l, a) = evaluate(model, t)?;
+                    (Some(l), Some(a))
+                }
+                None => (None, None),
+            };
+            let report = EpochReport {
+                epoch,
+                train_loss: loss_sum / n as f64,
+                train_accuracy: metric_sum / n as f64,
+                test_loss,
+                test_accuracy,
+                seconds,
+                regression: model.kind == ModelKind::Linear,
+            };
+            observe(Progress::Epoch(&report));
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    /// θ ← θ − η·v with v ← μ·v + (scale·g + λ·θ).
+    fn update(
+        &self,
+        theta: ArrayViewMut2<'_, f32>,
+        grad: ArrayView2<'_, f32>,
+        velocity: ArrayViewMut2<'_, f32>,
+        scale: f32,
+    ) {
+        let (lr, mu, wd) = (self.learning_rate, self.momentum, self.weight_decay);
+        ndarray::Zip::from(theta)
+            .and(grad)
+            .and(velocity)
+            .for_each(|t, &g, v| {
+                let g = scale * g + wd * *t;
+                *v = mu * *v + g;
+                *t -= lr * *v;
+            });
+    }
+}
+
+/// One thread's share of a batch: its rows of features and logits, and the gradient of the
+/// summed loss over them.
+struct Worker {
+    x: Array2<f32>,
+    z: Array2<f32>,
+    grad_w: Array2<f32>,
+    grad_b: Array1<f32>,
+}
+
+impl Worker {
+    fn new(rows: usize, d: usize, k: usize) -> Worker {
+        Worker {
+            x: Array2::zeros((rows, d)),
+            z: Array2::zeros((rows, k)),
+            grad_w: Array2::zeros((d, k)),
+            grad_b: Array1::zeros(k),
+        }
+    }
+
+    /// Gathers `rows`, computes z = xW + b, the loss (summed) and its gradient.
+    fn run(
+        &mut self,
+        rows: &[usize],
+        train: &Dataset,
+        model: &Model,
+        head: &Head<'_>,
+    ) -> Result<(f64, f64), Error> {
+        let m = rows.len();
+        for (r, &i) in rows.iter().enumerate() {
+            let src = train.features.row(i);
+            let mut dst = self.x.row_mut(r);
+            match (src.as_slice(), dst.as_slice_mut()) {
+                (Some(s), Some(d)) => d.copy_from_slice(s),
+                _ => dst.assign(&src),
+            }
+        }
+        let x = self.x.slice(s![..m, ..]);
+        let mut z = self.z.slice_mut(s![..m, ..]);
+        matmul(x, model.weights.view(), z.view_mut(), false);
+        for mut row in z.rows_mut() {
+            row += &model.bias;
+        }
+        let result = head.step(z.view_mut(), rows)?;
+        // z now holds d(Σ loss)/dz: ∇W = xᵀ·dz, ∇b = Σ_rows dz.
+        matmul(x.t(), z.view(), self.grad_w.view_mut(), false);
+        self.grad_b.fill(0.0);
+        for row in z.rows() {
+            self.grad_b += &row;
+        }
+        Ok(result)
+    }
+}
+/// The loss at the model's output: turns logits into (summed loss, summed metric) and
+/// overwrites them with the gradient of the summed loss.
+enum Head<'a> {
+    Softmax { labels: Vec<i64> },
+    Logistic { labels: &'a [usize] },
+    Linear { values: Vec<f32> },
+}
+
+impl<'a> Head<'a> {
+    fn new(kind: ModelKind, targets: &'a Targets) -> Result<Head<'a>, Error> {
+        Ok(match (kind, targets) {
+            (ModelKind::Softmax, Targets::Classes { labels, .. }) => Head::Softmax {
+                labels: labels.iter().map(|&l| l as i64).collect(),
+            },
+            (ModelKind::Logistic, Targets::Classes { labels, classes }) if *classes <= 2 => {
+                Head::Logistic { labels }
+            }
+            (ModelKind::Linear, t) => Head::Linear { values: t.values() },
+            _ => {
+                return Err(Error::Unsuitable {
+                    reason: "the targets do not suit the model: softmax needs class labels, \
+                             logistic two classes, linear real values or labels"
+                        .into(),
+                })
+            }
+        })
+    }
+
+    fn step(&self, mut z: ArrayViewMut2<'_, f32>, rows: &[usize]) -> Result<(f64, f64), Error> {
+        match self {
+            Head::Softmax { labels } => {
+                let batch: Vec<i64> = rows.iter().map(|&r| labels[r]).collect();
+                let correct = z
+                    .rows()
+                    .into_iter()
+                    .zip(&batch)
+                    .filter(|(row, &y)| argmax(&row.to_vec()) as i64 == y)
+                    .count();
+                let loss = CrossEntropy::new()
+                    .reduction(Reduction::Sum)
+                    .forward_backward_in_place(z, &batch)?;
+                Ok((scalar(loss), correct as f64))
+            }
+            Head::Logistic { labels } => {
+                let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| labels[rows[i]] as f32);
+                let correct = z
+                    .column(0)
+                    .iter()
+                    .zip(&t)
+                    .filter(|(&v, &y)| (v > 0.0) == (y == 1.0))
+                    .count();
+                let (loss, grad) = BceWithLogits::new()
+                    .reduction(Reduction::Sum)
+                    .forward_backward(z.view(), t.view())?;
+                z.assign(&grad);
+                Ok((scalar(loss), correct as f64))
+            }
+            Head::Linear { values } => {
+                let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| values[rows[i]]);
+                let (loss, grad) = Mse::new()
+                    .reduction(Reduction::Sum)
+                    .forward_backward(z.view(), t.view())?;
+                z.assign(&grad);
+                let squared_error = scalar(loss);
+                Ok((squared_error, squared_error))
+            }
+        }
+    }
+}
+
+fn scalar(v: crate::loss::LossValue<f32>) -> f64 {
+    v.scalar().map_or(f64::NAN, f64::from)
+}
+
+/// Mean loss and accuracy (MSE for linear regression) of a model on a data set whose
+/// features are already scaled, computed in chunks.
+///
+/// # Errors
+/// [`Error::Unsuitable`] when the targets do not suit the model.
+pub fn evaluate(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
+    const CHUNK: usize = 4096;
+    let n = data.len();
+    let (mut loss_sum, mut metric_sum) = (0.0f64, 0.0f64);
+    let mut z = Array2::<f32>::zeros((CHUNK.min(n), model.outputs()));
+    for start in (0..n).step_by(CHUNK) {
+        let end = (start + CHUNK).min(n);
+        let x: ArrayView2<'_, f32> = data.features.slice(s![start..end, ..]);
+        let mut zc = z.slice_mut(s![..end - start, ..]).to_owned();
+        model.linear_into(x, &mut zc);
+        let rows: Vec<usize> = (start..end).collect();
+        match (model.kind, &data.targets) {
+            (ModelKind::Softmax, Targets::Classes { labels, .. }) => {
+                let batch: Vec<i64> = rows.iter().map(|&r| labels[r] as i64).collect();
+                let sum = CrossEntropy::new().reduction(Reduction::Sum);
+                loss_sum += scalar(sum.forward(zc.view(), &batch)?);
+                metric_sum += zc
+                    .rows()
+                    .into_iter()
+                    .zip(&batch)
+                    .filter(|(row, &y)| argmax(&row.to_vec()) as i64 == y)
+                    .count() as f64;
+            }
+            (ModelKind::Logistic, Targets::Classes { labels, .. }) => {
+                let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| labels[rows[i]] as f32);
+                let sum = BceWithLogits::new().reduction(Reduction::Sum);
+                loss_sum += scalar(sum.forward(zc.view(), t.view())?);
+                metric_sum += zc
+                    .column(0)
+                    .iter()
+                    .zip(&t)
+                    .filter(|(&v, &y)| (v > 0.0) == (y == 1.0))
+                    .count() as f64;
+            }
+            (ModelKind::Linear, targets) => {
+                let values = targets.values();
+                let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| values[rows[i]]);
+                let sum = Mse::new().reduction(Reduction::Sum);
+                let se = scalar(sum.forward(zc.view(), t.view())?);
+                loss_sum += se;
+                metric_sum += se;
+            }
+            _ => {
+                return Err(Error::Unsuitable {
+                    reason: format!(
+                        "the targets of {} do not suit a {:?} model",
+                        data.name, model.kind
+                    ),
+                })
+            }
+        }
+    }
+    Ok((loss_sum / n as f64, metric_sum / n as f64))
+}
