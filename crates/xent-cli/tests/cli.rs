@@ -495,3 +495,123 @@ fn loss_errors_point_at_the_bad_value() {
         2,
     );
 }
+
+#[test]
+fn train_prints_a_table_and_reaches_the_digits_target() {
+    let out = ok(&["train"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("softmax regression on digits: 1438 training / 359 test"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("train loss") && lines[1].contains("test acc"),
+        "{out}"
+    );
+    assert_eq!(lines.len(), 2 + 10 + 1, "{out}");
+    let summary = lines[12];
+    let acc: f64 = summary
+        .split("test accuracy ")
+        .nth(1)
+        .and_then(|s| s.split(';').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(acc >= 0.95, "{summary}");
+}
+
+#[test]
+fn train_json_lines_save_and_predict() {
+    let dir = std::env::temp_dir().join(format!("xent-cli-{}-train", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.json");
+    let plot = dir.join("curves.svg");
+    let out = ok(&[
+        "train",
+        "--epochs",
+        "3",
+        "--json",
+        "--save",
+        model.to_str().unwrap(),
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    for (i, l) in lines[..3].iter().enumerate() {
+        assert_eq!(l["epoch"], i + 1);
+        for key in [
+            "train_loss",
+            "train_accuracy",
+            "test_loss",
+            "test_accuracy",
+            "seconds",
+        ] {
+            assert!(l[key].is_number(), "{key} in {l}");
+        }
+    }
+    assert_eq!(lines[3]["final"], true);
+    assert!(lines[3]["seconds_per_epoch"].is_number());
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("accuracy"),
+        "{}",
+        &svg[..100.min(svg.len())]
+    );
+    // The saved model predicts the embedded digits.
+    let o = xent(&["predict", "--model", model.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["samples"], 1797);
+    assert!(v["accuracy"].as_f64().unwrap() > 0.9, "{v}");
+    assert_eq!(v["predictions"].as_array().unwrap().len(), 1797);
+}
+
+#[test]
+fn train_regression_on_synthetic_data() {
+    let out = ok(&[
+        "train",
+        "--data",
+        "synthetic-linear",
+        "--epochs",
+        "3",
+        "--batch-size",
+        "10",
+        "--lr",
+        "0.03",
+        "--json",
+    ]);
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert!(last["test_mse"].as_f64().unwrap() < 1e-3, "{last}");
+    assert!(last.get("test_accuracy").is_none());
+}
+
+#[test]
+fn train_errors() {
+    let err = fails(&["train", "--data", "mnist"], 2);
+    assert!(err.contains("unknown data"), "{err}");
+    let err = fails(&["train", "--model", "logistic"], 1);
+    assert!(
+        err.contains("logistic regression needs two classes"),
+        "{err}"
+    );
+    let err = fails(&["train", "--data", "fashion-mnist:/nonexistent"], 1);
+    assert!(
+        err.contains("apt-get install dataset-fashion-mnist"),
+        "{err}"
+    );
+    // The table's header is already out when training diverges; the error follows on stderr.
+    let o = xent(&["train", "--lr", "1e30", "--data", "synthetic-linear"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("diverged") && err.contains("epoch 1, batch"),
+        "{err}"
+    );
+    fails(&["train", "--scale", "zero"], 2);
+    fails(&["train", "--model", "tree"], 2);
+}

@@ -208,7 +208,30 @@ impl Dataset {
             &read("t10k-images-idx3-ubyte")?,
             &read("t10k-labels-idx1-ubyte")?,
         )?;
-        Ok(Split { train, test })
+        for (part, data) in [("train", &train), ("t10k", &test)] {
+            if let Targets::Classes { labels, .. } = &data.targets {
+                if let Some((i, l)) = labels.iter().enumerate().find(|(_, &l)| l >= 10) {
+                    return Err(Error::Format {
+                        format: "IDX",
+                        reason: format!("{part} label {i} is {l}; Fashion-MNIST labels are 0..9"),
+                    });
+                }
+            }
+        }
+        let ten = |d: Dataset| Dataset {
+            targets: match d.targets {
+                Targets::Classes { labels, .. } => Targets::Classes {
+                    labels,
+                    classes: 10,
+                },
+                other => other,
+            },
+            ..d
+        };
+        Ok(Split {
+            train: ten(train),
+            test: ten(test),
+        })
     }
 
     /// A headerless numeric CSV file: the features and one label column (`None` for the last;
