@@ -94,6 +94,8 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         x: String,
     },
+    /// Benchmarks in the format of shared/bench/anchors.py (JSON lines).
+    Bench(BenchArgs),
     /// Train linear, logistic or softmax regression with minibatch SGD.
     Train(TrainArgs),
     /// Predict with a model saved by `xent train --save`.
@@ -299,4 +301,27 @@ pub struct PredictArgs {
     /// Write the predictions here (.npy, else CSV); default: standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// `xent bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The anchors' small sizes.
+    #[arg(long)]
+    pub quick: bool,
+    /// Workloads to run: ids (W0…W5) or names (ce_fwd_bwd…), comma-separated or repeated.
+    #[arg(long)]
+    pub only: Vec<String>,
+    /// Timed calls per case, after one warm-up.
+    #[arg(long, default_value_t = 5)]
+    pub repeats: usize,
+    /// Threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run one case in this process (used by the parent run for per-case memory).
+    #[arg(long, hide = true)]
+    pub case: Option<String>,
+    /// The bandwidth measured by W0, passed to the cases (internal).
+    #[arg(long, hide = true)]
+    pub bound_gbps: Option<f64>,
 }

@@ -4,6 +4,7 @@
 //! option, invalid base or temperature). Errors are one line on stderr, never a backtrace.
 
 mod args;
+mod bench;
 mod commands;
 mod data_spec;
 mod failure;

@@ -63,6 +63,7 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
         }
         Command::Loss { kind } => loss::run(common, kind),
         Command::Train(args) => train::run(common, args),
+        Command::Bench(args) => crate::bench::run(args),
         Command::Predict(args) => predict::run(common, args),
         Command::MutualInformation { joint } => {
             let joint = Operand::load("JOINT", joint)?;

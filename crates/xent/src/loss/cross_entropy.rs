@@ -241,6 +241,32 @@ impl CrossEntropy {
         Ok((value, grad))
     }
 
+    /// The loss, writing the gradient into a caller's buffer of the logits' shape (no
+    /// allocation of the size of the logits).
+    ///
+    /// # Errors
+    /// See [`CrossEntropy`]; also [`Error::ShapeMismatch`] when `grad` has another shape.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::loss::CrossEntropy;
+    /// let z = ndarray::array![[0.0f32, 0.0]];
+    /// let mut g = ndarray::Array2::zeros((1, 2));
+    /// CrossEntropy::new().forward_backward_into(z.view(), &[1], g.view_mut())?;
+    /// assert_eq!(g, ndarray::array![[0.5f32, -0.5]]);
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn forward_backward_into<'t, T: Float>(
+        &self,
+        logits: ArrayView2<'_, T>,
+        target: impl Into<Target<'t, T>>,
+        mut grad: ArrayViewMut2<'_, T>,
+    ) -> Result<LossValue<T>, Error> {
+        crate::layout::ensure_same_shape("grad", logits.shape(), grad.shape())?;
+        grad.assign(&logits);
+        self.forward_backward_in_place(grad, target)
+    }
+
     /// The loss, overwriting the logits with the gradient: no allocation of the size of the
     /// logits. On error the logits are left untouched.
     ///
