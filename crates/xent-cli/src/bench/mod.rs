@@ -131,7 +131,7 @@ pub fn run(args: &BenchArgs) -> Result<String, Failure> {
     // The bandwidth bound runs first so that every later line can quote its ratio to it.
     let mut bound_gbps: Option<f64> = None;
     for (id, size, _) in cases(args.quick) {
-        if !selected(id, &only) && !(id == "W0" && !only.is_empty()) {
+        if id != "W0" && !selected(id, &only) {
             continue;
         }
         let mut cmd = Command::new(&exe);
