@@ -78,10 +78,16 @@ pub trait Float:
     fn is_nan(self) -> bool;
     /// `true` unless ±∞ or NaN.
     fn is_finite(self) -> bool;
+    /// The slice as `f32` when `Self` is `f32`: the key to the vectorised `f32` kernels.
+    #[doc(hidden)]
+    fn as_f32(s: &[Self]) -> Option<&[f32]>;
+    /// The mutable slice as `f32` when `Self` is `f32`.
+    #[doc(hidden)]
+    fn as_f32_mut(s: &mut [Self]) -> Option<&mut [f32]>;
 }
 
 macro_rules! impl_float {
-    ($t:ty, $tol:expr) => {
+    ($t:ty, $tol:expr, $as_f32:expr, $as_f32_mut:expr) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -123,9 +129,17 @@ macro_rules! impl_float {
             fn is_finite(self) -> bool {
                 <$t>::is_finite(self)
             }
+            #[inline(always)]
+            fn as_f32(s: &[Self]) -> Option<&[f32]> {
+                $as_f32(s)
+            }
+            #[inline(always)]
+            fn as_f32_mut(s: &mut [Self]) -> Option<&mut [f32]> {
+                $as_f32_mut(s)
+            }
         }
     };
 }
 
-impl_float!(f32, 1e-4);
-impl_float!(f64, 1e-6);
+impl_float!(f32, 1e-4, Some, Some);
+impl_float!(f64, 1e-6, |_| None, |_| None);

@@ -25,6 +25,18 @@ pub trait RowActivation {
     /// Overwrites one row with its image.
     fn apply_in_place<T: Float>(&self, x: &mut [T]);
 
+    /// A faster whole-matrix path (vectorised, multi-threaded) for the inputs it supports:
+    /// applies the activation to `src` into `dst`, or to `dst` in place when `src` is `None`,
+    /// and returns `true`; returns `false`, touching nothing, when it does not apply.
+    #[doc(hidden)]
+    fn rows_fast<T: Float>(
+        &self,
+        _src: Option<ArrayView2<'_, T>>,
+        _dst: ArrayViewMut2<'_, T>,
+    ) -> bool {
+        false
+    }
+
     /// The image of one row, in a new vector.
     fn apply<T: Float>(&self, x: &[T]) -> Vec<T> {
         let mut out = x.to_vec();
@@ -44,14 +56,17 @@ pub trait RowActivation {
     }
 
     /// Applies the activation to every row of a 2-D view, in place.
-    fn apply_rows_in_place<T: Float>(&self, x: ArrayViewMut2<'_, T>) {
-        for_each_row_mut(x, |row| self.apply_in_place(row));
+    fn apply_rows_in_place<T: Float>(&self, mut x: ArrayViewMut2<'_, T>) {
+        if !self.rows_fast(None, x.view_mut()) {
+            for_each_row_mut(x, |row| self.apply_in_place(row));
+        }
     }
 
     /// Applies the activation to every row of a 2-D view, into a new array.
     fn apply_rows<T: Float>(&self, x: ArrayView2<'_, T>) -> Array2<T> {
-        let mut out = x.to_owned();
-        self.apply_rows_in_place(out.view_mut());
+        let mut out = Array2::from_elem(x.dim(), T::ZERO);
+        self.apply_rows_into(x, out.view_mut())
+            .expect("the output has the input's shape");
         out
     }
 
@@ -64,8 +79,11 @@ pub trait RowActivation {
         x: ArrayView2<'_, T>,
         mut out: ArrayViewMut2<'_, T>,
     ) -> Result<(), Error> {
-        copy_checked(x, out.view_mut())?;
-        self.apply_rows_in_place(out);
+        ensure_same_shape("out", x.shape(), out.shape())?;
+        if !self.rows_fast(Some(x), out.view_mut()) {
+            copy_checked(x, out.view_mut())?;
+            self.apply_rows_in_place(out);
+        }
         Ok(())
     }
 }

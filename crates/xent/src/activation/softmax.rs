@@ -1,8 +1,9 @@
 //! softmax and log-softmax over the last axis, with an optional temperature.
 
 use super::RowActivation;
+use crate::kernels::fused_softmax::{rows_f32, Kind};
 use crate::{kernels, Error, Float};
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 /// softmax(x / T)ᵢ = e^((xᵢ − m)/T) / Σⱼ e^((xⱼ − m)/T), with m = maxⱼ xⱼ.
 ///
@@ -93,11 +94,50 @@ impl RowActivation for Softmax {
     fn apply_in_place<T: Float>(&self, x: &mut [T]) {
         kernels::softmax_in_place(x, self.temperature);
     }
+
+    fn rows_fast<T: Float>(
+        &self,
+        src: Option<ArrayView2<'_, T>>,
+        dst: ArrayViewMut2<'_, T>,
+    ) -> bool {
+        self.temperature == 1.0 && rows_fast_f32(Kind::Softmax, src, dst)
+    }
 }
 
 impl RowActivation for LogSoftmax {
     fn apply_in_place<T: Float>(&self, x: &mut [T]) {
         kernels::log_softmax_in_place(x, self.temperature);
+    }
+
+    fn rows_fast<T: Float>(
+        &self,
+        src: Option<ArrayView2<'_, T>>,
+        dst: ArrayViewMut2<'_, T>,
+    ) -> bool {
+        self.temperature == 1.0 && rows_fast_f32(Kind::LogSoftmax, src, dst)
+    }
+}
+
+/// The vectorised path: contiguous `f32` matrices only.
+fn rows_fast_f32<T: Float>(
+    kind: Kind,
+    src: Option<ArrayView2<'_, T>>,
+    mut dst: ArrayViewMut2<'_, T>,
+) -> bool {
+    let classes = dst.ncols();
+    let src = match src {
+        Some(s) => match s.to_slice().and_then(T::as_f32) {
+            Some(s) => Some(s),
+            None => return false,
+        },
+        None => None,
+    };
+    match dst.as_slice_mut().and_then(T::as_f32_mut) {
+        Some(d) => {
+            rows_f32(kind, src, d, classes);
+            true
+        }
+        None => false,
     }
 }
 

@@ -6,8 +6,11 @@
 //! works on one contiguous row; the public modules handle shapes, validation and layout.
 
 mod divergence;
+pub(crate) mod fused_ce;
+pub(crate) mod fused_softmax;
 mod gemm;
 mod row_max;
+pub(crate) mod simd;
 mod sum;
 
 pub(crate) use divergence::{cross_entropy_nats, entropy_nats, js_nats, kl_excess, kl_nats};

@@ -2,8 +2,10 @@
 
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter, times};
 use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
+use crate::kernels::fused_ce::{ce_row, CeRowOptions, RowIo};
 use crate::{kernels, Error, Float, Reduction};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
+use rayon::prelude::*;
 
 /// The targets of a cross-entropy: one class index per row, or one probability row per row.
 #[derive(Debug, Clone, Copy)]
@@ -236,8 +238,8 @@ impl CrossEntropy {
         logits: ArrayView2<'_, T>,
         target: impl Into<Target<'t, T>>,
     ) -> Result<(LossValue<T>, Array2<T>), Error> {
-        let mut grad = logits.to_owned();
-        let value = self.forward_backward_in_place(grad.view_mut(), target)?;
+        let mut grad = Array2::from_elem(logits.dim(), T::ZERO);
+        let value = self.forward_backward_into(logits, target, grad.view_mut())?;
         Ok((value, grad))
     }
 
@@ -263,8 +265,13 @@ impl CrossEntropy {
         mut grad: ArrayViewMut2<'_, T>,
     ) -> Result<LossValue<T>, Error> {
         crate::layout::ensure_same_shape("grad", logits.shape(), grad.shape())?;
-        grad.assign(&logits);
-        self.forward_backward_in_place(grad, target)
+        let pass = self.run(
+            &mut Logits::Into(logits, grad.view_mut()),
+            &target.into(),
+            Scales::Own,
+            false,
+        )?;
+        Ok(pass.value)
     }
 
     /// The loss, overwriting the logits with the gradient: no allocation of the size of the
@@ -356,6 +363,19 @@ impl CrossEntropy {
             Scales::Own => Some(own_sample_scales(self.reduction, rows, denominator)),
             Scales::Upstream(u) => Some(u.per_sample_scales(self.reduction, rows, denominator)?),
         };
+        if let (RowTargets::Classes(targets), None) = (&kinds, self.softcap) {
+            if let Some((losses, lse)) = self.fused_f32(logits, targets, scale.as_deref(), classes)
+            {
+                return Ok(Pass {
+                    value: reduce_samples(losses, self.reduction, denominator),
+                    lse: if want_lse {
+                        Array1::from(lse)
+                    } else {
+                        Array1::zeros(0)
+                    },
+                });
+            }
+        }
         let mut row_kernel = RowKernel::new(self, classes);
         let mut losses = Vec::with_capacity(rows);
         let mut lse = Array1::zeros(if want_lse { rows } else { 0 });
@@ -382,6 +402,99 @@ impl CrossEntropy {
     }
 }
 
+impl CrossEntropy {
+    /// The vectorised, multi-threaded path for contiguous `f32` logits with class-index
+    /// targets (no soft-cap): `None` when it does not apply. Rows it cannot take (NaN, +∞,
+    /// all −∞) go through the exact row kernel, so results follow the same conventions.
+    fn fused_f32<T: Float>(
+        &self,
+        logits: &mut Logits<'_, T>,
+        targets: &[Option<usize>],
+        scale: Option<&[f64]>,
+        classes: usize,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let w32: Option<Vec<f32>> = self
+            .weight
+            .as_ref()
+            .map(|w| w.iter().map(|&x| x as f32).collect());
+        let options = CeRowOptions {
+            weight: self.weight.as_deref().zip(w32.as_deref()),
+            weight_sum: self.weight.as_ref().map_or(classes as f64, |w| {
+                kernels::compensated_sum(w.iter().copied())
+            }),
+            smoothing: self.label_smoothing,
+            z_loss: self.z_loss,
+        };
+        // Enough rows per task that a task is worth its scheduling (~16k elements).
+        let min_rows = (16_384 / classes).max(1);
+        let exact = |kernel: &mut RowKernel<'_>, i: usize, row: &[f32], out: Option<&mut [f32]>| {
+            kernel.load(ndarray::ArrayView1::from(row), None);
+            let s = scale.map(|s| s[i]);
+            let result = kernel.class_row(targets[i], s);
+            if let Some(out) = out {
+                out.iter_mut()
+                    .zip(&kernel.grad)
+                    .for_each(|(o, &g)| *o = g as f32);
+            }
+            result
+        };
+        let results: Vec<(f64, f64)> = match logits {
+            Logits::Read(v) => {
+                let z = T::as_f32(v.as_slice()?)?;
+                z.par_chunks(classes)
+                    .with_min_len(min_rows)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (i, row)| {
+                            ce_row(RowIo::Read(row), targets[i], &options, 1.0)
+                                .unwrap_or_else(|| exact(k, i, row, None))
+                        },
+                    )
+                    .collect()
+            }
+            Logits::InPlace(v) => {
+                let z = T::as_f32_mut(v.as_slice_mut()?)?;
+                z.par_chunks_mut(classes)
+                    .with_min_len(min_rows)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (i, row)| {
+                            let s = scale.map_or(1.0, |s| s[i]);
+                            match ce_row(RowIo::InPlace(row), targets[i], &options, s) {
+                                Some(r) => r,
+                                None => {
+                                    let copy = row.to_vec();
+                                    exact(k, i, &copy, Some(row))
+                                }
+                            }
+                        },
+                    )
+                    .collect()
+            }
+            Logits::Into(src, dst) => {
+                let z = T::as_f32(src.as_slice()?)?;
+                let out = T::as_f32_mut(dst.as_slice_mut()?)?;
+                z.par_chunks(classes)
+                    .zip(out.par_chunks_mut(classes))
+                    .with_min_len(min_rows)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (i, (row, out))| {
+                            let s = scale.map_or(1.0, |s| s[i]);
+                            ce_row(RowIo::Into(row, out), targets[i], &options, s)
+                                .unwrap_or_else(|| exact(k, i, row, Some(out)))
+                        },
+                    )
+                    .collect()
+            }
+        };
+        Some(results.into_iter().unzip())
+    }
+}
+
 struct Pass<T> {
     value: LossValue<T>,
     lse: Array1<f64>,
@@ -398,29 +511,31 @@ enum RowTargets<'a, T> {
     Probabilities(ArrayView2<'a, T>),
 }
 
-/// Logits to read, or to read and then overwrite with the gradient.
+/// Logits to read; to read and then overwrite with the gradient; or to read while writing
+/// the gradient into another buffer.
 enum Logits<'a, T> {
     Read(ArrayView2<'a, T>),
     InPlace(ArrayViewMut2<'a, T>),
+    Into(ArrayView2<'a, T>, ArrayViewMut2<'a, T>),
 }
 
 impl<T: Float> Logits<'_, T> {
     fn dim(&self) -> (usize, usize) {
         match self {
-            Logits::Read(v) => v.dim(),
+            Logits::Read(v) | Logits::Into(v, _) => v.dim(),
             Logits::InPlace(v) => v.dim(),
         }
     }
 
     fn row(&self, i: usize) -> ndarray::ArrayView1<'_, T> {
         match self {
-            Logits::Read(v) => v.row(i),
+            Logits::Read(v) | Logits::Into(v, _) => v.row(i),
             Logits::InPlace(v) => v.row(i),
         }
     }
 
     fn store(&mut self, i: usize, grad: &[f64]) {
-        if let Logits::InPlace(v) = self {
+        if let Logits::InPlace(v) | Logits::Into(_, v) = self {
             v.index_axis_mut(Axis(0), i)
                 .iter_mut()
                 .zip(grad)

@@ -39,7 +39,10 @@ impl Options {
     /// # Ok::<(), xent::Error>(())
     /// ```
     pub fn entropy_rows<T: Float>(&self, p: ArrayView2<'_, T>) -> Result<Array1<T>, Error> {
-        let nats = self.unary_rows_nats("p", p, kernels::entropy_nats)?;
+        let nats = match self.entropy_rows_fast(p) {
+            Some(result) => result?,
+            None => self.unary_rows_nats("p", p, kernels::entropy_nats)?,
+        };
         Ok(nats.mapv(|h| self.in_base(h)))
     }
 }

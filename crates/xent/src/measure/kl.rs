@@ -50,7 +50,10 @@ impl Options {
         p: ArrayView2<'_, T>,
         q: ArrayView2<'_, T>,
     ) -> Result<Array1<T>, Error> {
-        let nats = self.binary_rows_nats(p, q, kernels::kl_nats)?;
+        let nats = match self.kl_rows_fast(p, q) {
+            Some(result) => result?,
+            None => self.binary_rows_nats(p, q, kernels::kl_nats)?,
+        };
         Ok(nats.mapv(|d| self.in_base(d)))
     }
 }

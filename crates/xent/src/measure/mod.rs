@@ -40,6 +40,7 @@
 mod binary_entropy;
 mod cross_entropy;
 mod entropy;
+mod fast;
 mod jensen_shannon;
 mod joint;
 mod kl;

@@ -1,0 +1,109 @@
+//! The fused cross-entropy row kernel for `f32` logits and class-index targets: one read to
+//! find the maximum (and Σz, Σw·z for smoothing), one pass writing e^(z − max) and summing
+//! it, one pass turning that into the gradient while the row is still in cache. For rows of
+//! up to a few hundred thousand classes that is one read and one write of memory per element.
+
+use super::simd::{
+    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
+};
+
+/// The loss options, resolved once per call.
+pub(crate) struct CeRowOptions<'a> {
+    /// Class weights as f64 (for the scalar formulas) and f32 (for the vector pass).
+    pub weight: Option<(&'a [f64], &'a [f32])>,
+    /// Σ w (C without weights).
+    pub weight_sum: f64,
+    pub smoothing: f64,
+    pub z_loss: f64,
+}
+
+/// Where the row's gradient goes.
+pub(crate) enum RowIo<'a> {
+    /// Forward only.
+    Read(&'a [f32]),
+    /// Overwrite the logits with the gradient.
+    InPlace(&'a mut [f32]),
+    /// Read the logits, write the gradient elsewhere.
+    Into(&'a [f32], &'a mut [f32]),
+}
+
+impl RowIo<'_> {
+    fn logits(&self) -> &[f32] {
+        match self {
+            RowIo::Read(z) | RowIo::Into(z, _) => z,
+            RowIo::InPlace(z) => z,
+        }
+    }
+}
+
+/// Loss and logsumexp of one row, writing `scale` × the gradient unless `Read`.
+/// `None` when the row holds a NaN or +∞ or is all −∞: the caller then takes the exact
+/// scalar path, which defines those cases (and nothing has been written yet).
+pub(crate) fn ce_row(
+    io: RowIo<'_>,
+    target: Option<usize>,
+    o: &CeRowOptions<'_>,
+    scale: f64,
+) -> Option<(f64, f64)> {
+    let z = io.logits();
+    let classes = z.len();
+    let stats = max_and_sums(z, o.weight.map(|(_, w32)| w32));
+    if !stats.is_regular() {
+        return None;
+    }
+    let m = stats.max;
+    let z_target = target.map(|y| z[y]);
+    let mut io = io;
+    let (ties, rest) = match (&mut io, target) {
+        (RowIo::Read(z), _) => exp_shift_sum(z, m),
+        // An ignored row: its logsumexp is still reported, its gradient is 0.
+        (RowIo::InPlace(z), None) => {
+            let (t, r) = exp_shift_sum(z, m);
+            z.fill(0.0);
+            return Some((0.0, m as f64 + (t - 1.0 + r).ln_1p()));
+        }
+        (RowIo::Into(z, out), None) => {
+            let (t, r) = exp_shift_sum(z, m);
+            out.fill(0.0);
+            return Some((0.0, m as f64 + (t - 1.0 + r).ln_1p()));
+        }
+        (RowIo::InPlace(z), Some(_)) => exp_shift_sum_in_place(z, m),
+        (RowIo::Into(z, out), Some(_)) => exp_shift_sum_into(z, m, out),
+    };
+    let ln_s = (ties - 1.0 + rest).ln_1p();
+    let lse = m as f64 + ln_s;
+    let Some(y) = target else {
+        return Some((0.0, lse));
+    };
+    let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
+    let wy = w(y);
+    let keep = 1.0 - o.smoothing;
+    let share = o.smoothing / classes as f64;
+    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
+    // lse − z_y as (m − z_y) + ln s: exact when y is the maximum and the loss is tiny.
+    let nll = (m - z_target.expect("target is Some")) as f64 + ln_s;
+    let weighted_z = if o.weight.is_some() {
+        stats.weighted_sum
+    } else {
+        stats.sum
+    };
+    let loss = times(keep * wy, nll)
+        + times(share, o.weight_sum * lse - weighted_z)
+        + times(o.z_loss * wy, lse * lse);
+    let out = match io {
+        RowIo::Read(_) => return Some((loss, lse)),
+        RowIo::InPlace(z) => z,
+        RowIo::Into(_, out) => out,
+    };
+    // grad = scale·[A·p − keep·w_y·onehot − share·w], p = e/s.
+    let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
+    let s = ties + rest;
+    scale_shift_in_place(
+        out,
+        (scale * a / s) as f32,
+        (scale * share) as f32,
+        o.weight.map(|(_, w32)| w32),
+    );
+    out[y] -= (scale * keep * wy) as f32;
+    Some((loss, lse))
+}

@@ -1,0 +1,250 @@
+//! Row passes over `f32` slices: maximum and sums, shifted exponentials, affine rewrites.
+//! Partial sums live in 16 f32 lanes and are flushed to `f64` every 1024 elements, so a row
+//! of any length keeps ~f32-rounding-level relative error per block and f64 across blocks.
+
+use super::dispatch;
+use super::math::{exp_lane, LANES};
+
+/// Elements per block between flushes of the f32 lane sums into f64.
+const BLOCK: usize = 64 * LANES;
+
+/// What one read of a row finds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RowStats {
+    /// The largest element (−∞ for an empty or all −∞ row; NaN is ignored here).
+    pub max: f32,
+    /// Σ x (NaN when the row holds a NaN, or both +∞ and −∞).
+    pub sum: f64,
+    /// Σ wᵢ·xᵢ when weights were given.
+    pub weighted_sum: f64,
+}
+
+impl RowStats {
+    /// No NaN, no +∞, and at least one finite element: the fast kernels apply.
+    pub(crate) fn is_regular(&self) -> bool {
+        self.max.is_finite() && !self.sum.is_nan()
+    }
+}
+
+#[inline(always)]
+fn max_and_sums_body(x: &[f32], w: Option<&[f32]>) -> RowStats {
+    let mut max = [f32::NEG_INFINITY; LANES];
+    let mut total = 0.0f64;
+    let mut weighted = 0.0f64;
+    for (b, block) in x.chunks(BLOCK).enumerate() {
+        let mut sum = [0.0f32; LANES];
+        let mut wsum = [0.0f32; LANES];
+        let wblock = w.map(|w| &w[b * BLOCK..b * BLOCK + block.len()]);
+        let mut chunks = block.chunks_exact(LANES);
+        let mut i = 0;
+        for c in &mut chunks {
+            for l in 0..LANES {
+                let v = c[l];
+                max[l] = if v > max[l] { v } else { max[l] };
+                sum[l] += v;
+            }
+            if let Some(wb) = wblock {
+                let wc = &wb[i..i + LANES];
+                for l in 0..LANES {
+                    wsum[l] += wc[l] * c[l];
+                }
+            }
+            i += LANES;
+        }
+        for (j, &v) in chunks.remainder().iter().enumerate() {
+            max[0] = if v > max[0] { v } else { max[0] };
+            sum[0] += v;
+            if let Some(wb) = wblock {
+                wsum[0] += wb[i + j] * v;
+            }
+        }
+        total += sum.iter().map(|&s| s as f64).sum::<f64>();
+        weighted += wsum.iter().map(|&s| s as f64).sum::<f64>();
+    }
+    RowStats {
+        max: max
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m }),
+        sum: total,
+        weighted_sum: weighted,
+    }
+}
+
+dispatch!(
+    /// One read of a row: its maximum, Σx and (with weights) Σw·x.
+    max_and_sums(x: &[f32], w: Option<&[f32]>) -> RowStats = max_and_sums_body
+);
+
+/// The shared loop of the shifted-exponential passes: e = exp(x − m) for each element, handed
+/// to `store`, and (number of elements equal to m, Σ of the others), so that
+/// Σ e = ties + rest with `rest` free of the rounding a leading 1 would cause.
+#[inline(always)]
+fn exp_shift_loop(
+    x: &[f32],
+    m: f32,
+    mut store: impl FnMut(usize, &[f32; LANES], usize),
+) -> (f64, f64) {
+    let (mut ties, mut rest) = (0.0f64, 0.0f64);
+    for (b, block) in x.chunks(BLOCK).enumerate() {
+        let mut sum = [0.0f32; LANES];
+        let mut count = [0.0f32; LANES];
+        let mut chunks = block.chunks_exact(LANES);
+        let mut offset = b * BLOCK;
+        for c in &mut chunks {
+            let mut e = [0.0f32; LANES];
+            for l in 0..LANES {
+                let at_max = c[l] == m;
+                e[l] = exp_lane(c[l] - m);
+                sum[l] += if at_max { 0.0 } else { e[l] };
+                count[l] += if at_max { 1.0 } else { 0.0 };
+            }
+            store(offset, &e, LANES);
+            offset += LANES;
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let mut e = [0.0f32; LANES];
+            for (l, &v) in tail.iter().enumerate() {
+                e[l] = exp_lane(v - m);
+                sum[0] += if v == m { 0.0 } else { e[l] };
+                count[0] += if v == m { 1.0 } else { 0.0 };
+            }
+            store(offset, &e, tail.len());
+        }
+        rest += sum.iter().map(|&s| s as f64).sum::<f64>();
+        ties += count.iter().map(|&s| s as f64).sum::<f64>();
+    }
+    (ties, rest)
+}
+
+#[inline(always)]
+fn exp_shift_sum_body(x: &[f32], m: f32) -> (f64, f64) {
+    exp_shift_loop(x, m, |_, _, _| {})
+}
+
+#[inline(always)]
+fn exp_shift_sum_into_body(x: &[f32], m: f32, out: &mut [f32]) -> (f64, f64) {
+    exp_shift_loop(x, m, |at, e, n| out[at..at + n].copy_from_slice(&e[..n]))
+}
+
+#[inline(always)]
+fn exp_shift_sum_in_place_body(x: &mut [f32], m: f32) -> (f64, f64) {
+    let (mut ties, mut rest) = (0.0f64, 0.0f64);
+    for block in x.chunks_mut(BLOCK) {
+        let mut sum = [0.0f32; LANES];
+        let mut count = [0.0f32; LANES];
+        let mut chunks = block.chunks_exact_mut(LANES);
+        for c in &mut chunks {
+            for l in 0..LANES {
+                let v = c[l];
+                let e = exp_lane(v - m);
+                sum[l] += if v == m { 0.0 } else { e };
+                count[l] += if v == m { 1.0 } else { 0.0 };
+                c[l] = e;
+            }
+        }
+        for v in chunks.into_remainder() {
+            let e = exp_lane(*v - m);
+            sum[0] += if *v == m { 0.0 } else { e };
+            count[0] += if *v == m { 1.0 } else { 0.0 };
+            *v = e;
+        }
+        rest += sum.iter().map(|&s| s as f64).sum::<f64>();
+        ties += count.iter().map(|&s| s as f64).sum::<f64>();
+    }
+    (ties, rest)
+}
+
+dispatch!(
+    /// (ties, rest) with Σ exp(x − m) = ties + rest: the number of elements equal to m and the
+    /// sum of the others' exponentials.
+    exp_shift_sum(x: &[f32], m: f32) -> (f64, f64) = exp_shift_sum_body
+);
+
+dispatch!(
+    /// As [`exp_shift_sum`], also writing exp(x − m) into `out`.
+    exp_shift_sum_into(x: &[f32], m: f32, out: &mut [f32]) -> (f64, f64) = exp_shift_sum_into_body
+);
+
+dispatch!(
+    /// As [`exp_shift_sum`], overwriting x with exp(x − m).
+    exp_shift_sum_in_place(x: &mut [f32], m: f32) -> (f64, f64) = exp_shift_sum_in_place_body
+);
+
+#[inline(always)]
+fn scale_shift_in_place_body(v: &mut [f32], alpha: f32, beta: f32, w: Option<&[f32]>) {
+    match w {
+        None => v.iter_mut().for_each(|x| *x = *x * alpha - beta),
+        Some(w) => v
+            .iter_mut()
+            .zip(w)
+            .for_each(|(x, &w)| *x = *x * alpha - beta * w),
+    }
+}
+
+dispatch!(
+    /// v ← α·v − β (or − β·wᵢ with weights).
+    scale_shift_in_place(v: &mut [f32], alpha: f32, beta: f32, w: Option<&[f32]>) -> () = scale_shift_in_place_body
+);
+
+#[inline(always)]
+fn shift_into_body(x: &[f32], m: f32, c: f32, out: &mut [f32]) {
+    out.iter_mut().zip(x).for_each(|(o, &v)| *o = (v - m) - c);
+}
+
+dispatch!(
+    /// out ← (x − m) − c: log-softmax's write pass; x − m first keeps the entries near the
+    /// maximum exact.
+    shift_into(x: &[f32], m: f32, c: f32, out: &mut [f32]) -> () = shift_into_body
+);
+
+#[inline(always)]
+fn shift_in_place_body(x: &mut [f32], m: f32, c: f32) {
+    x.iter_mut().for_each(|v| *v = (*v - m) - c);
+}
+
+dispatch!(
+    /// x ← (x − m) − c, in place.
+    shift_in_place(x: &mut [f32], m: f32, c: f32) -> () = shift_in_place_body
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passes_agree_with_plain_loops() {
+        for n in [0usize, 1, 5, 16, 17, 1023, 1024, 1025, 5000] {
+            let x: Vec<f32> = (0..n)
+                .map(|i| ((i * 37 % 101) as f32) * 0.1 - 5.0)
+                .collect();
+            let w: Vec<f32> = (0..n).map(|i| (i % 3) as f32).collect();
+            let s = max_and_sums(&x, Some(&w));
+            let max = x.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            assert_eq!(s.max, max);
+            let sum: f64 = x.iter().map(|&v| v as f64).sum();
+            assert!((s.sum - sum).abs() < 1e-3, "{n}: {} vs {sum}", s.sum);
+            let ws: f64 = x.iter().zip(&w).map(|(&v, &w)| v as f64 * w as f64).sum();
+            assert!((s.weighted_sum - ws).abs() < 1e-3);
+            if n == 0 {
+                continue;
+            }
+            let (ties, rest) = exp_shift_sum(&x, max);
+            let exact: f64 = x.iter().map(|&v| ((v - max) as f64).exp()).sum();
+            assert!(((ties + rest) - exact).abs() < 1e-5 * exact, "{n}");
+            let mut out = vec![0.0; n];
+            assert_eq!(exp_shift_sum_into(&x, max, &mut out), (ties, rest));
+            let mut inplace = x.clone();
+            assert_eq!(exp_shift_sum_in_place(&mut inplace, max), (ties, rest));
+            assert_eq!(inplace, out);
+        }
+    }
+
+    #[test]
+    fn small_terms_beside_the_maximum_are_kept() {
+        let x = [0.0f32, -20.0, -20.0];
+        let (ties, rest) = exp_shift_sum(&x, 0.0);
+        assert_eq!(ties, 1.0);
+        assert!((rest - 2.0 * (-20f64).exp()).abs() < 1e-15);
+    }
+}
