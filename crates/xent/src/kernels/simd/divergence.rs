@@ -90,7 +90,7 @@ fn kl_lane(p: f32, q: f32) -> (f32, bool) {
     let near = delta.abs() < 0.125;
     let value = if near { series } else { direct };
     let value = if p == 0.0 { q } else { value };
-    let irregular = p > 0.0 && !(ratio >= f32::MIN_POSITIVE && ratio < f32::INFINITY);
+    let irregular = p > 0.0 && !(f32::MIN_POSITIVE..f32::INFINITY).contains(&ratio);
     (value, irregular)
 }
 
