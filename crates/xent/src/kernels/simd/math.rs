@@ -11,9 +11,9 @@
 pub(crate) const LANES: usize = 16;
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
-// ln 2 split so that n·LN2_HI is exact for |n| < 2⁸ (LN2_HI ends in 8 zero bits);
+// ln 2 split so that n·LN2_HI is exact for |n| < 2⁹ (LN2_HI ends in 9 zero bits);
 // LN2_HI = 0.693145751953125 exactly, LN2_LO ≈ 1.4286068e-6 (ln 2 − LN2_HI, rounded).
-const LN2_HI: f32 = f32::from_bits(0x3f31_7180);
+const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
 const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
 /// 1.5·2²³: adding and subtracting it rounds to the nearest integer (ties to even).
 const ROUNDER: f32 = 12_582_912.0;
