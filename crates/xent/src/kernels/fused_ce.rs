@@ -107,3 +107,87 @@ pub(crate) fn ce_row(
     out[y] -= (scale * keep * wy) as f32;
     Some((loss, lse))
 }
+
+/// Rows this short are processed a block at a time: per-row passes would be all overhead.
+pub(crate) const SHORT_ROW: usize = 32;
+
+/// Rows per block of the short-row kernel (a block stays in L1).
+pub(crate) const SHORT_BLOCK_ROWS: usize = 256;
+
+/// The fused kernel for a block of short rows (≤ [`SHORT_ROW`] classes): maxima per row,
+/// one vectorised exp over the whole block, then per-row sums and gradients. `z` holds the
+/// logits on entry; with `grad` the gradient (× each row's scale) replaces them, else they are
+/// only read. Writes each row's (loss, lse) into `results`; a row that is not regular (NaN, +∞,
+/// all −∞) is left untouched and marked `None` for the exact kernel.
+pub(crate) fn ce_short_rows(
+    z: &mut [f32],
+    classes: usize,
+    targets: &[Option<usize>],
+    o: &CeRowOptions<'_>,
+    scales: Option<&[f64]>,
+    results: &mut [Option<(f64, f64)>],
+) {
+    let rows = targets.len();
+    let mut maxima = [0.0f32; SHORT_BLOCK_ROWS];
+    let mut regular = [false; SHORT_BLOCK_ROWS];
+    let mut stats = [(0.0f64, 0.0f64, f32::NAN); SHORT_BLOCK_ROWS]; // (Σz, Σw·z, z_y)
+    let mut shifted = [0.0f32; SHORT_BLOCK_ROWS * SHORT_ROW];
+    let shifted = &mut shifted[..rows * classes];
+    for (i, row) in z.chunks(classes).enumerate() {
+        let m = row
+            .iter()
+            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        let sum: f64 = row.iter().map(|&v| v as f64).sum();
+        let ok = m.is_finite() && !sum.is_nan();
+        regular[i] = ok;
+        maxima[i] = m;
+        let weighted = o.weight.map_or(0.0, |(w, _)| {
+            row.iter().zip(w).map(|(&v, &w)| v as f64 * w).sum()
+        });
+        stats[i] = (sum, weighted, targets[i].map_or(f32::NAN, |y| row[y]));
+        let dst = &mut shifted[i * classes..(i + 1) * classes];
+        for (d, &v) in dst.iter_mut().zip(row) {
+            *d = if ok { v - m } else { f32::NEG_INFINITY };
+        }
+    }
+    super::simd::exp_in_place(shifted);
+    let keep = 1.0 - o.smoothing;
+    let share = o.smoothing / classes as f64;
+    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
+    for i in 0..rows {
+        if !regular[i] {
+            results[i] = None;
+            continue;
+        }
+        let e = &shifted[i * classes..(i + 1) * classes];
+        let s: f64 = e.iter().map(|&v| v as f64).sum();
+        let ln_s = (s - 1.0).ln_1p();
+        let m = maxima[i];
+        let lse = m as f64 + ln_s;
+        let (sum, weighted, z_y) = stats[i];
+        let Some(y) = targets[i] else {
+            if scales.is_some() {
+                z[i * classes..(i + 1) * classes].fill(0.0);
+            }
+            results[i] = Some((0.0, lse));
+            continue;
+        };
+        let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
+        let wy = w(y);
+        let weighted_z = if o.weight.is_some() { weighted } else { sum };
+        let loss = times(keep * wy, (m - z_y) as f64 + ln_s)
+            + times(share, o.weight_sum * lse - weighted_z)
+            + times(o.z_loss * wy, lse * lse);
+        results[i] = Some((loss, lse));
+        if let Some(scales) = scales {
+            let scale = scales[i];
+            let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
+            let alpha = scale * a / s;
+            let out = &mut z[i * classes..(i + 1) * classes];
+            for (c, (g, &ec)) in out.iter_mut().zip(e).enumerate() {
+                *g = (alpha * ec as f64 - scale * share * w(c)) as f32;
+            }
+            out[y] -= (scale * keep * wy) as f32;
+        }
+    }
+}

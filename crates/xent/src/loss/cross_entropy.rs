@@ -2,7 +2,9 @@
 
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter, times};
 use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
-use crate::kernels::fused_ce::{ce_row, CeRowOptions, RowIo};
+use crate::kernels::fused_ce::{
+    ce_row, ce_short_rows, CeRowOptions, RowIo, SHORT_BLOCK_ROWS, SHORT_ROW,
+};
 use crate::{kernels, Error, Float, Reduction};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
@@ -438,6 +440,9 @@ impl CrossEntropy {
             }
             result
         };
+        if classes <= SHORT_ROW {
+            return self.fused_short_f32(logits, targets, scale, classes, &options);
+        }
         let results: Vec<(f64, f64)> = match logits {
             Logits::Read(v) => {
                 let z = T::as_f32(v.as_slice()?)?;
@@ -492,6 +497,88 @@ impl CrossEntropy {
             }
         };
         Some(results.into_iter().unzip())
+    }
+
+    /// [`CrossEntropy::fused_f32`] for rows of at most [`SHORT_ROW`] classes, a block of
+    /// rows at a time.
+    fn fused_short_f32<T: Float>(
+        &self,
+        logits: &mut Logits<'_, T>,
+        targets: &[Option<usize>],
+        scale: Option<&[f64]>,
+        classes: usize,
+        options: &CeRowOptions<'_>,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let block = SHORT_BLOCK_ROWS * classes;
+        // One block: the fused kernel, then the exact kernel for the rows it left alone.
+        let run_block = |k: &mut RowKernel<'_>, b: usize, zb: &mut [f32], write: bool| {
+            let start = b * SHORT_BLOCK_ROWS;
+            let n = zb.len() / classes;
+            let rows = &targets[start..start + n];
+            let scales = if write {
+                scale.map(|s| &s[start..start + n])
+            } else {
+                None
+            };
+            let mut results = vec![None; n];
+            ce_short_rows(zb, classes, rows, options, scales, &mut results);
+            results
+                .into_iter()
+                .enumerate()
+                .map(|(j, r)| {
+                    r.unwrap_or_else(|| {
+                        let row = &mut zb[j * classes..(j + 1) * classes];
+                        let copy = row.to_vec();
+                        k.load(ndarray::ArrayView1::from(&copy[..]), None);
+                        let result = k.class_row(rows[j], scales.map(|s| s[j]));
+                        if write {
+                            row.iter_mut()
+                                .zip(&k.grad)
+                                .for_each(|(o, &g)| *o = g as f32);
+                        }
+                        result
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let per_block: Vec<Vec<(f64, f64)>> = match logits {
+            Logits::Read(v) => {
+                let z = T::as_f32(v.as_slice()?)?;
+                z.par_chunks(block)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (b, zb)| run_block(k, b, &mut zb.to_vec(), false),
+                    )
+                    .collect()
+            }
+            Logits::InPlace(v) => {
+                let z = T::as_f32_mut(v.as_slice_mut()?)?;
+                z.par_chunks_mut(block)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (b, zb)| run_block(k, b, zb, true),
+                    )
+                    .collect()
+            }
+            Logits::Into(src, dst) => {
+                let z = T::as_f32(src.as_slice()?)?;
+                let out = T::as_f32_mut(dst.as_slice_mut()?)?;
+                out.par_chunks_mut(block)
+                    .zip(z.par_chunks(block))
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (b, (ob, zb))| {
+                            ob.copy_from_slice(zb);
+                            run_block(k, b, ob, true)
+                        },
+                    )
+                    .collect()
+            }
+        };
+        Some(per_block.into_iter().flatten().unzip())
     }
 }
 

@@ -13,8 +13,8 @@ mod rows;
 
 pub(crate) use divergence::{entropy_row, kl_row};
 pub(crate) use rows::{
-    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
-    shift_in_place, shift_into,
+    exp_in_place, exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums,
+    scale_shift_in_place, shift_in_place, shift_into,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
