@@ -1,7 +1,7 @@
 //! Accuracy at the extremes, in f32 and f64, and the documented results for ±∞, NaN and
 //! empty inputs.
 
-use ndarray::array;
+use ndarray::{array, Array2};
 use xent::activation::{
     log_sigmoid, log_softmax, log_softmax_rows, logsumexp, sigmoid, softmax, softplus, LogSoftmax,
     RowActivation, Softmax,
@@ -307,4 +307,54 @@ fn bases_convert_consistently() {
         "two".parse::<Base>(),
         Err(Error::UnknownBase { .. })
     ));
+}
+
+/// The vectorised f32 batch path keeps the accuracy of the exact kernel when P ≈ Q and
+/// agrees with it elsewhere.
+#[test]
+fn f32_batch_divergences_match_the_exact_kernel() {
+    let rows = 64;
+    let cols = 3000;
+    let base = Array2::from_shape_fn((rows, cols), |(i, j)| 1.0 + ((i * 31 + j * 17) % 97) as f64);
+    let normalise = |a: Array2<f64>| {
+        let mut a = a;
+        for mut r in a.rows_mut() {
+            let s = r.sum();
+            r.mapv_inplace(|v| v / s);
+        }
+        a.mapv(|v| v as f32)
+    };
+    let p = normalise(base.clone());
+    // Q: P nudged by a few ulps in some rows, by a lot in others.
+    let q = normalise(Array2::from_shape_fn((rows, cols), |(i, j)| {
+        let wiggle = if i % 2 == 0 { 1e-6 } else { 0.3 };
+        base[[i, j]] * (1.0 + wiggle * (((i + j) % 7) as f64 - 3.0))
+    }));
+    let fast = Options::new()
+        .kl_divergence_rows(p.view(), q.view())
+        .unwrap();
+    let h_fast = Options::new().entropy_rows(p.view()).unwrap();
+    for i in 0..rows {
+        let (pr, qr) = (p.row(i).mapv(f64::from), q.row(i).mapv(f64::from));
+        let exact = measure::kl_divergence(&pr.to_vec(), &qr.to_vec()).unwrap();
+        assert!(
+            rel_err(fast[i] as f64, exact) < 1e-4,
+            "row {i}: {} vs {exact:e}",
+            fast[i]
+        );
+        let h = measure::entropy(&pr.to_vec()).unwrap();
+        assert!(
+            rel_err(h_fast[i] as f64, h) < 1e-6,
+            "row {i}: {} vs {h}",
+            h_fast[i]
+        );
+    }
+    // Rows that fail the strict checks are reported exactly as on the exact path.
+    let mut bad = p.clone();
+    bad[[5, 7]] = -0.1;
+    let err = Options::new().entropy_rows(bad.view()).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidProbability { row: 5, col: 7, .. }),
+        "{err}"
+    );
 }

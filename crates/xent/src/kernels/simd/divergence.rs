@@ -82,10 +82,12 @@ fn phi_over_delta2(d: f32) -> f32 {
 
 #[inline(always)]
 fn kl_lane(p: f32, q: f32) -> (f32, bool) {
+    // One division: δ = (p − q)/q (p − q is exact when p ≈ q) and p/q both from 1/q.
+    let inv_q = 1.0 / q;
     let diff = p - q;
-    let delta = diff / q;
+    let delta = diff * inv_q;
     let series = q * delta * delta * phi_over_delta2(delta);
-    let ratio = p / q;
+    let ratio = p * inv_q;
     let direct = p * ln_lane(ratio) - diff;
     let near = delta.abs() < 0.125;
     let value = if near { series } else { direct };
