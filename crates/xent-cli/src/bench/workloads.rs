@@ -361,7 +361,9 @@ fn fashion_dir() -> Option<std::path::PathBuf> {
         }
     }
     candidates.push("/usr/share/datasets/fashion-mnist".into());
+    // Beside the project checkout (run from the repository or from the folder above it).
     candidates.push("../shared/data/fashion-mnist".into());
+    candidates.push("shared/data/fashion-mnist".into());
     candidates.into_iter().find(|d| d.is_dir())
 }
 
@@ -379,7 +381,7 @@ pub fn softmax_regression(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
                 return vec![json!({
                     "workload": workload, "size": size, "framework": "xent", "version": env!("CARGO_PKG_VERSION"),
                     "median_s": null, "min_s": null, "max_s": null, "peak_rss_mb": null,
-                    "extra": {"skipped": "Fashion-MNIST not found (ANCHORS_DATA, XENT_DATA_DIR, /usr/share/datasets, ../shared/data)"}
+                    "extra": {"skipped": "Fashion-MNIST not found (ANCHORS_DATA, XENT_DATA_DIR, /usr/share/datasets, shared/data)"}
                 })]
             }
         }
