@@ -281,7 +281,7 @@ pub struct TrainArgs {
     /// Threads for the matrix products (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Write the loss and accuracy curves (.svg).
+    /// Write the loss and accuracy curves (.svg or .png).
     #[arg(long)]
     pub plot: Option<PathBuf>,
     /// Save the trained model as JSON.

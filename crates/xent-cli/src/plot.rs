@@ -5,18 +5,55 @@ use std::path::Path;
 use xent::train::EpochReport;
 
 /// Two panels side by side: training and test loss, and training and test accuracy (MSE for
-/// regression), against the epoch.
+/// regression), against the epoch. SVG or PNG, by the file's extension.
 pub fn training_curves(path: &Path, reports: &[EpochReport]) -> Result<(), String> {
-    let is_svg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    if !is_svg {
-        return Err(format!(
-            "{}: plots are written as SVG; give a file name ending in .svg",
-            path.display()
-        ));
+    let png = check_extension(path)?;
+    register_font()?;
+    if png {
+        draw(BitMapBackend::new(path, SIZE).into_drawing_area(), reports)
+    } else {
+        draw(SVGBackend::new(path, SIZE).into_drawing_area(), reports)
     }
-    let root = SVGBackend::new(path, (1000, 420)).into_drawing_area();
+}
+
+/// `Ok(true)` for a .png file, `Ok(false)` for .svg, an error for anything else (checked
+/// before training starts, so that a typo does not cost a training run).
+pub fn check_extension(path: &Path) -> Result<bool, String> {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "png" => Ok(true),
+        "svg" => Ok(false),
+        _ => Err(format!(
+            "{}: plots are written as SVG or PNG; give a file name ending in .svg or .png",
+            path.display()
+        )),
+    }
+}
+
+const SIZE: (u32, u32) = (1000, 420);
+
+/// DejaVu Sans Mono (Bitstream Vera licence, `assets/DejaVu-LICENSE.txt`), compiled in so
+/// that plots have text on every machine, fonts installed or not.
+static FONT: &[u8] = include_bytes!("../assets/DejaVuSansMono.ttf");
+
+/// Registers the embedded font as the "sans-serif" family the charts use (once).
+fn register_font() -> Result<(), String> {
+    static REGISTERED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+                .map_err(|_| "the embedded font could not be loaded".to_string())
+        })
+        .clone()
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    reports: &[EpochReport],
+) -> Result<(), String> {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (left, right) = root.split_horizontally(500);
     let regression = reports.first().is_some_and(|r| r.regression);
@@ -79,6 +116,8 @@ fn panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_desc("epoch")
+        .x_labels(epochs.len().clamp(2, 10))
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .draw()
         .map_err(|e| e.to_string())?;
     for (i, (name, ys)) in series.iter().enumerate() {

@@ -615,3 +615,24 @@ fn train_errors() {
     fails(&["train", "--scale", "zero"], 2);
     fails(&["train", "--model", "tree"], 2);
 }
+
+#[test]
+fn png_plots() {
+    let dir = std::env::temp_dir().join(format!("xent-cli-{}-png", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("curves.png");
+    ok(&["train", "--epochs", "2", "--plot", png.to_str().unwrap()]);
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let err = fails(
+        &[
+            "train",
+            "--epochs",
+            "1",
+            "--plot",
+            dir.join("curves.gif").to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(err.contains(".svg or .png"), "{err}");
+}

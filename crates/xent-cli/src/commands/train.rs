@@ -13,6 +13,9 @@ use xent::train::{evaluate, EpochReport, Model, ModelKind, Progress, Scaling, Sg
 
 pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
     let spec = DataSpec::parse(&args.data)?;
+    if let Some(path) = &args.plot {
+        plot::check_extension(path).map_err(Failure::usage)?;
+    }
     let mut split = spec.load(args.seed)?;
     let scaling = parse_scaling(
         args.scale.as_deref().unwrap_or(spec.default_scale()),
