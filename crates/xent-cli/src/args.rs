@@ -278,7 +278,7 @@ pub struct TrainArgs {
     /// Fashion-MNIST, none for synthetic-linear, standardize otherwise).
     #[arg(long)]
     pub scale: Option<String>,
-    /// Threads for the matrix products (default: all cores).
+    /// Threads to split each batch over (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
     /// Write the loss and accuracy curves (.svg or .png).

@@ -157,14 +157,16 @@ fn parse_scaling(text: &str, train: &xent::train::Dataset) -> Result<Scaling, Fa
     }
 }
 
-/// matrixmultiply reads its thread count from the environment on its first product, so
-/// this must run before any training starts.
+/// Sizes rayon's global pool, which the training loop splits each batch over; must run
+/// before anything else uses the pool.
 fn configure_threads(threads: usize) -> Result<(), Failure> {
     if threads == 0 {
         return Err(Failure::usage("--threads must be at least 1"));
     }
-    std::env::set_var("MATMUL_NUM_THREADS", threads.to_string());
-    Ok(())
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .map_err(|e| Failure::data(format!("cannot start {threads} threads: {e}")))
 }
 
 fn progress_bar(json: bool) -> ProgressBar {
