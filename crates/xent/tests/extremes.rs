@@ -349,6 +349,26 @@ fn f32_batch_divergences_match_the_exact_kernel() {
             h_fast[i]
         );
     }
+    let ce = Options::new()
+        .cross_entropy_rows(p.view(), q.view())
+        .unwrap();
+    for i in 0..rows {
+        let (pr, qr) = (p.row(i).mapv(f64::from), q.row(i).mapv(f64::from));
+        let exact = measure::cross_entropy(&pr.to_vec(), &qr.to_vec()).unwrap();
+        assert!(
+            rel_err(ce[i] as f64, exact) < 1e-6,
+            "row {i}: {} vs {exact}",
+            ce[i]
+        );
+    }
+    // One-hot rows, and a q = 0 under p > 0 (+∞), through the f32 batch path.
+    let onehot = array![[0.0f32, 1.0, 0.0], [1.0, 0.0, 0.0]];
+    let pred = array![[0.25f32, 0.5, 0.25], [0.0, 0.5, 0.5]];
+    let ce = Options::new()
+        .cross_entropy_rows(onehot.view(), pred.view())
+        .unwrap();
+    assert_eq!(ce[0], std::f32::consts::LN_2);
+    assert_eq!(ce[1], f32::INFINITY);
     // Rows that fail the strict checks are reported exactly as on the exact path.
     let mut bad = p.clone();
     bad[[5, 7]] = -0.1;

@@ -51,7 +51,10 @@ impl Options {
         p: ArrayView2<'_, T>,
         q: ArrayView2<'_, T>,
     ) -> Result<Array1<T>, Error> {
-        let nats = self.binary_rows_nats(p, q, kernels::cross_entropy_nats)?;
+        let nats = match self.cross_entropy_rows_fast(p, q) {
+            Some(result) => result?,
+            None => self.binary_rows_nats(p, q, kernels::cross_entropy_nats)?,
+        };
         Ok(nats.mapv(|h| self.in_base(h)))
     }
 }

@@ -4,8 +4,8 @@
 //! name the first offending row, as on the exact path.
 
 use super::Options;
-use crate::kernels::simd::{entropy_row, kl_row};
-use crate::kernels::{entropy_nats, kl_nats};
+use crate::kernels::simd::{cross_row, entropy_row, kl_row};
+use crate::kernels::{cross_entropy_nats, entropy_nats, kl_nats};
 use crate::{Error, Float, InputPolicy};
 use ndarray::{Array1, ArrayView2};
 use rayon::prelude::*;
@@ -100,6 +100,44 @@ impl Options {
                     let dp = policy.check_row("p", i, a, tolerance)?;
                     let dq = policy.check_row("q", i, b, tolerance)?;
                     Ok(kl_nats(a, dp, b, dq))
+                }
+            })
+            .collect();
+        Some(collect(rows))
+    }
+
+    /// H(P, Q) of every pair of rows, in nats, or `None` when the fast path does not apply.
+    pub(crate) fn cross_entropy_rows_fast<T: Float>(
+        &self,
+        p: ArrayView2<'_, T>,
+        q: ArrayView2<'_, T>,
+    ) -> Option<Result<Array1<f64>, Error>> {
+        if !self.fast_policy() || p.shape() != q.shape() {
+            return None;
+        }
+        let cols = p.ncols();
+        let (pd, qd) = (contiguous(p)?, contiguous(q)?);
+        let tolerance = match self.checked_tolerance::<T>() {
+            Ok(t) => t,
+            Err(e) => return Some(Err(e)),
+        };
+        let rows: Vec<Result<f64, Error>> = pd
+            .par_chunks(cols)
+            .zip(qd.par_chunks(cols))
+            .with_min_len(min_rows(cols))
+            .enumerate()
+            .map(|(i, (a, b))| {
+                let r = cross_row(a, b);
+                let checked = self.passes(r.sum_p, r.min, tolerance)
+                    && self.passes(r.sum_q, r.min, tolerance);
+                // q = 0 under p > 0 (+∞) and any non-finite sum take the exact kernel.
+                if checked && r.p_ln_q.is_finite() {
+                    Ok(-r.p_ln_q)
+                } else {
+                    let policy = self.policy_value();
+                    let dp = policy.check_row("p", i, a, tolerance)?;
+                    let dq = policy.check_row("q", i, b, tolerance)?;
+                    Ok(cross_entropy_nats(a, dp, b, dq))
                 }
             })
             .collect();

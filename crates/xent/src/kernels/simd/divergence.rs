@@ -53,6 +53,61 @@ dispatch!(
     entropy_row(p: &[f32]) -> EntropyRow = entropy_row_body
 );
 
+/// What one read of two distributions finds for H(P, Q).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CrossRow {
+    /// Σ p ln q over the elements with p > 0.
+    pub p_ln_q: f64,
+    pub sum_p: f64,
+    pub sum_q: f64,
+    pub min: f32,
+}
+
+#[inline(always)]
+fn cross_row_body(p: &[f32], q: &[f32]) -> CrossRow {
+    let (mut plnq, mut total_p, mut total_q) = (0.0f64, 0.0f64, 0.0f64);
+    let mut min = [f32::INFINITY; LANES];
+    for (bp, bq) in p.chunks(BLOCK).zip(q.chunks(BLOCK)) {
+        let mut acc = [0.0f32; LANES];
+        let mut sp = [0.0f32; LANES];
+        let mut sq = [0.0f32; LANES];
+        let mut cp = bp.chunks_exact(LANES);
+        let mut cq = bq.chunks_exact(LANES);
+        for (a, b) in (&mut cp).zip(&mut cq) {
+            for l in 0..LANES {
+                let term = a[l] * ln_lane(b[l]);
+                acc[l] += if a[l] == 0.0 { 0.0 } else { term };
+                sp[l] += a[l];
+                sq[l] += b[l];
+                let m = if a[l] < b[l] { a[l] } else { b[l] };
+                min[l] = if m < min[l] { m } else { min[l] };
+            }
+        }
+        for (&a, &b) in cp.remainder().iter().zip(cq.remainder()) {
+            acc[0] += if a == 0.0 { 0.0 } else { a * ln_lane(b) };
+            sp[0] += a;
+            sq[0] += b;
+            min[0] = min[0].min(a).min(b);
+        }
+        plnq += acc.iter().map(|&s| s as f64).sum::<f64>();
+        total_p += sp.iter().map(|&s| s as f64).sum::<f64>();
+        total_q += sq.iter().map(|&s| s as f64).sum::<f64>();
+    }
+    CrossRow {
+        p_ln_q: plnq,
+        sum_p: total_p,
+        sum_q: total_q,
+        min: min
+            .iter()
+            .fold(f32::INFINITY, |m, &v| if v < m { v } else { m }),
+    }
+}
+
+dispatch!(
+    /// One read of two rows for their cross-entropy.
+    cross_row(p: &[f32], q: &[f32]) -> CrossRow = cross_row_body
+);
+
 /// What one read of two distributions finds for D(P‖Q).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KlRow {

@@ -11,7 +11,7 @@ mod divergence;
 mod math;
 mod rows;
 
-pub(crate) use divergence::{entropy_row, kl_row};
+pub(crate) use divergence::{cross_row, entropy_row, kl_row};
 pub(crate) use rows::{
     exp_in_place, exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums,
     scale_shift_in_place, shift_in_place, shift_into,
