@@ -335,3 +335,63 @@ fn fused_f32_cross_entropy_matches_the_f64_reference() {
     assert_eq!(l[1], f32::INFINITY);
     assert_eq!(l[2], std::f32::consts::LN_2);
 }
+
+/// Probability targets through the vectorised f32 path against the exact f64 path.
+#[test]
+fn fused_f32_soft_target_cross_entropy_matches_the_f64_reference() {
+    for &(n, v) in &[(3usize, 5usize), (4, 40), (2, 3000)] {
+        let z64 = Array2::from_shape_fn((n, v), |(i, j)| {
+            (((i * 37 + j * 11) % 23) as f64) * 0.6 - 6.0
+        });
+        let z32 = z64.mapv(|x| x as f32);
+        let z64 = z32.mapv(f64::from);
+        let mut t = Array2::from_shape_fn((n, v), |(i, j)| {
+            if (i + j) % 3 == 0 {
+                0.0
+            } else {
+                1.0 + (j % 5) as f64
+            }
+        });
+        for mut row in t.rows_mut() {
+            let s = row.sum();
+            row.mapv_inplace(|x| x / s);
+        }
+        let t32 = t.mapv(|x| x as f32);
+        let t64 = t32.mapv(f64::from);
+        let weights: Vec<f64> = (0..v).map(|c| 0.5 + (c % 3) as f64 * 0.5).collect();
+        for variant in 0..4 {
+            let mut ce = CrossEntropy::new();
+            match variant {
+                1 => ce = ce.label_smoothing(0.1),
+                2 => ce = ce.weight(&weights).z_loss(1e-3),
+                3 => {
+                    ce = ce
+                        .reduction(Reduction::Sum)
+                        .label_smoothing(0.3)
+                        .weight(&weights)
+                }
+                _ => {}
+            }
+            let (l64, g64) = ce.forward_backward(z64.view(), &t64).unwrap();
+            let (l32, g32) = ce.forward_backward(z32.view(), &t32).unwrap();
+            let (a, b) = (l32.scalar().unwrap() as f64, l64.scalar().unwrap());
+            assert!(
+                ((a - b) / b).abs() < 1e-6,
+                "{n}x{v} variant {variant}: {a} vs {b}"
+            );
+            for (x, y) in g32.iter().zip(g64.iter()) {
+                assert!(
+                    (*x as f64 - y).abs() < 1e-6,
+                    "{n}x{v} variant {variant}: {x} vs {y}"
+                );
+            }
+        }
+    }
+    // A zero target against a −∞ logit costs nothing (the exact kernel's convention).
+    let z = array![[0.0f32, f32::NEG_INFINITY]];
+    let t = array![[1.0f32, 0.0]];
+    assert_eq!(
+        CrossEntropy::new().forward(z.view(), &t).unwrap().scalar(),
+        Some(0.0)
+    );
+}

@@ -5,6 +5,7 @@
 
 use super::simd::{
     exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
+    soft_grad_in_place, target_sums,
 };
 
 /// The loss options, resolved once per call.
@@ -105,6 +106,71 @@ pub(crate) fn ce_row(
         o.weight.map(|(_, w32)| w32),
     );
     out[y] -= (scale * keep * wy) as f32;
+    Some((loss, lse))
+}
+
+/// The fused kernel for probability (soft) targets `t`: loss = Σ w t' (lse − z) + ζ lse²
+/// with t' = (1 − ε) t + ε/C, gradient scale·[p·Σ w t' − w ⊙ t' + 2ζ lse p]. `None` as for
+/// [`ce_row`], also when a zero target meets a −∞ logit (the exact kernel skips that term).
+pub(crate) fn ce_soft_row(
+    io: RowIo<'_>,
+    t: &[f32],
+    o: &CeRowOptions<'_>,
+    scale: f64,
+) -> Option<(f64, f64)> {
+    let z = io.logits();
+    let classes = z.len() as f64;
+    let w32 = o.weight.map(|(_, w32)| w32);
+    let stats = max_and_sums(z, w32);
+    if !stats.is_regular() {
+        return None;
+    }
+    let (wt, wtz) = target_sums(z, t, w32);
+    if wtz.is_nan() {
+        return None;
+    }
+    let m = stats.max;
+    let mut io = io;
+    let (ties, rest) = match &mut io {
+        RowIo::Read(z) => exp_shift_sum(z, m),
+        RowIo::InPlace(z) => exp_shift_sum_in_place(z, m),
+        RowIo::Into(z, out) => exp_shift_sum_into(z, m, out),
+    };
+    let lse = m as f64 + (ties - 1.0 + rest).ln_1p();
+    let keep = 1.0 - o.smoothing;
+    let share = o.smoothing / classes;
+    let weighted_z = if o.weight.is_some() {
+        stats.weighted_sum
+    } else {
+        stats.sum
+    };
+    let mass = keep * wt + share * o.weight_sum; // Σ w t'
+    let dot = keep * wtz
+        + if share == 0.0 {
+            0.0
+        } else {
+            share * weighted_z
+        }; // Σ w t' z
+    let loss = lse * mass - dot
+        + if o.z_loss == 0.0 {
+            0.0
+        } else {
+            o.z_loss * lse * lse
+        };
+    let out = match io {
+        RowIo::Read(_) => return Some((loss, lse)),
+        RowIo::InPlace(z) => z,
+        RowIo::Into(_, out) => out,
+    };
+    let s = ties + rest;
+    soft_grad_in_place(
+        out,
+        (scale * (mass + 2.0 * o.z_loss * lse) / s) as f32,
+        t,
+        (scale * keep) as f32,
+        (scale * share) as f32,
+        w32,
+    );
     Some((loss, lse))
 }
 

@@ -3,7 +3,7 @@
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter, times};
 use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
 use crate::kernels::fused_ce::{
-    ce_row, ce_short_rows, CeRowOptions, RowIo, SHORT_BLOCK_ROWS, SHORT_ROW,
+    ce_row, ce_short_rows, ce_soft_row, CeRowOptions, RowIo, SHORT_BLOCK_ROWS, SHORT_ROW,
 };
 use crate::{kernels, Error, Float, Reduction};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
@@ -365,18 +365,24 @@ impl CrossEntropy {
             Scales::Own => Some(own_sample_scales(self.reduction, rows, denominator)),
             Scales::Upstream(u) => Some(u.per_sample_scales(self.reduction, rows, denominator)?),
         };
-        if let (RowTargets::Classes(targets), None) = (&kinds, self.softcap) {
-            if let Some((losses, lse)) = self.fused_f32(logits, targets, scale.as_deref(), classes)
-            {
-                return Ok(Pass {
-                    value: reduce_samples(losses, self.reduction, denominator),
-                    lse: if want_lse {
-                        Array1::from(lse)
-                    } else {
-                        Array1::zeros(0)
-                    },
-                });
+        let fused = match (&kinds, self.softcap) {
+            (RowTargets::Classes(targets), None) => {
+                self.fused_f32(logits, targets, scale.as_deref(), classes)
             }
+            (RowTargets::Probabilities(t), None) => {
+                self.fused_soft_f32(logits, *t, scale.as_deref(), classes)
+            }
+            _ => None,
+        };
+        if let Some((losses, lse)) = fused {
+            return Ok(Pass {
+                value: reduce_samples(losses, self.reduction, denominator),
+                lse: if want_lse {
+                    Array1::from(lse)
+                } else {
+                    Array1::zeros(0)
+                },
+            });
         }
         let mut row_kernel = RowKernel::new(self, classes);
         let mut losses = Vec::with_capacity(rows);
@@ -490,6 +496,92 @@ impl CrossEntropy {
                         |k, (i, (row, out))| {
                             let s = scale.map_or(1.0, |s| s[i]);
                             ce_row(RowIo::Into(row, out), targets[i], &options, s)
+                                .unwrap_or_else(|| exact(k, i, row, Some(out)))
+                        },
+                    )
+                    .collect()
+            }
+        };
+        Some(results.into_iter().unzip())
+    }
+
+    /// The vectorised path for contiguous `f32` logits with probability targets; rows it
+    /// cannot take go through the exact soft-target kernel.
+    fn fused_soft_f32<T: Float>(
+        &self,
+        logits: &mut Logits<'_, T>,
+        targets: ArrayView2<'_, T>,
+        scale: Option<&[f64]>,
+        classes: usize,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let t = T::as_f32(targets.to_slice()?)?;
+        let w32: Option<Vec<f32>> = self
+            .weight
+            .as_ref()
+            .map(|w| w.iter().map(|&x| x as f32).collect());
+        let options = CeRowOptions {
+            weight: self.weight.as_deref().zip(w32.as_deref()),
+            weight_sum: self.weight.as_ref().map_or(classes as f64, |w| {
+                kernels::compensated_sum(w.iter().copied())
+            }),
+            smoothing: self.label_smoothing,
+            z_loss: self.z_loss,
+        };
+        let min_rows = (16_384 / classes).max(1);
+        let exact = |kernel: &mut RowKernel<'_>, i: usize, row: &[f32], out: Option<&mut [f32]>| {
+            kernel.load(ndarray::ArrayView1::from(row), None);
+            let result = kernel.soft_row(targets.row(i), scale.map(|s| s[i]));
+            if let Some(out) = out {
+                out.iter_mut()
+                    .zip(&kernel.grad)
+                    .for_each(|(o, &g)| *o = g as f32);
+            }
+            result
+        };
+        let target_row = |i: usize| &t[i * classes..(i + 1) * classes];
+        let results: Vec<(f64, f64)> = match logits {
+            Logits::Read(v) => {
+                let z = T::as_f32(v.as_slice()?)?;
+                z.par_chunks(classes)
+                    .with_min_len(min_rows)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (i, row)| {
+                            ce_soft_row(RowIo::Read(row), target_row(i), &options, 1.0)
+                                .unwrap_or_else(|| exact(k, i, row, None))
+                        },
+                    )
+                    .collect()
+            }
+            Logits::InPlace(v) => {
+                let z = T::as_f32_mut(v.as_slice_mut()?)?;
+                z.par_chunks_mut(classes)
+                    .with_min_len(min_rows)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (i, row)| {
+                            let copy = row.to_vec();
+                            let s = scale.map_or(1.0, |s| s[i]);
+                            ce_soft_row(RowIo::InPlace(row), target_row(i), &options, s)
+                                .unwrap_or_else(|| exact(k, i, &copy, Some(row)))
+                        },
+                    )
+                    .collect()
+            }
+            Logits::Into(src, dst) => {
+                let z = T::as_f32(src.as_slice()?)?;
+                let out = T::as_f32_mut(dst.as_slice_mut()?)?;
+                z.par_chunks(classes)
+                    .zip(out.par_chunks_mut(classes))
+                    .with_min_len(min_rows)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (i, (row, out))| {
+                            let s = scale.map_or(1.0, |s| s[i]);
+                            ce_soft_row(RowIo::Into(row, out), target_row(i), &options, s)
                                 .unwrap_or_else(|| exact(k, i, row, Some(out)))
                         },
                     )

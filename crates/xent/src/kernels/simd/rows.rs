@@ -172,6 +172,60 @@ dispatch!(
 );
 
 #[inline(always)]
+fn target_sums_body(z: &[f32], t: &[f32], w: Option<&[f32]>) -> (f64, f64) {
+    let (mut wt, mut wtz) = (0.0f64, 0.0f64);
+    for (b, (zb, tb)) in z.chunks(BLOCK).zip(t.chunks(BLOCK)).enumerate() {
+        let mut a = [0.0f32; LANES];
+        let mut c = [0.0f32; LANES];
+        let wb = w.map(|w| &w[b * BLOCK..b * BLOCK + zb.len()]);
+        for (i, (&zv, &tv)) in zb.iter().zip(tb).enumerate() {
+            let wt_i = match wb {
+                Some(wb) => wb[i] * tv,
+                None => tv,
+            };
+            a[i % LANES] += wt_i;
+            // A zero target weight contributes nothing, even against a −∞ logit.
+            c[i % LANES] += if wt_i == 0.0 { 0.0 } else { wt_i * zv };
+        }
+        wt += a.iter().map(|&v| v as f64).sum::<f64>();
+        wtz += c.iter().map(|&v| v as f64).sum::<f64>();
+    }
+    (wt, wtz)
+}
+
+dispatch!(
+    /// (Σ w·t, Σ w·t·z) over a row, terms with w·t = 0 skipped.
+    target_sums(z: &[f32], t: &[f32], w: Option<&[f32]>) -> (f64, f64) = target_sums_body
+);
+
+#[inline(always)]
+fn soft_grad_in_place_body(
+    v: &mut [f32],
+    alpha: f32,
+    t: &[f32],
+    b_t: f32,
+    b_w: f32,
+    w: Option<&[f32]>,
+) {
+    match w {
+        None => v
+            .iter_mut()
+            .zip(t)
+            .for_each(|(x, &t)| *x = *x * alpha - b_t * t - b_w),
+        Some(w) => v
+            .iter_mut()
+            .zip(t)
+            .zip(w)
+            .for_each(|((x, &t), &w)| *x = *x * alpha - (b_t * t + b_w) * w),
+    }
+}
+
+dispatch!(
+    /// v ← α·v − (β_t·t + β_w)·w (w = 1 without weights): the gradient pass of soft targets.
+    soft_grad_in_place(v: &mut [f32], alpha: f32, t: &[f32], b_t: f32, b_w: f32, w: Option<&[f32]>) -> () = soft_grad_in_place_body
+);
+
+#[inline(always)]
 fn exp_in_place_body(x: &mut [f32]) {
     let mut chunks = x.chunks_exact_mut(LANES);
     for c in &mut chunks {
