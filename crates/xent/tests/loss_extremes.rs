@@ -395,3 +395,46 @@ fn fused_f32_soft_target_cross_entropy_matches_the_f64_reference() {
         Some(0.0)
     );
 }
+
+/// Soft-capping in the fused f32 path against the exact f64 path, extreme logits included.
+#[test]
+fn fused_f32_softcap_matches_the_f64_reference() {
+    for &(n, v) in &[(3usize, 7usize), (4, 40), (2, 3000)] {
+        let mut z64 = Array2::from_shape_fn((n, v), |(i, j)| {
+            (((i * 53 + j * 29) % 31) as f64) * 2.0 - 30.0
+        });
+        z64[[0, 1]] = 1e4;
+        z64[[n - 1, 0]] = f64::INFINITY; // capped to c, not NaN
+        let z32 = z64.mapv(|x| x as f32);
+        let z64 = z32.mapv(f64::from);
+        let targets: Vec<i64> = (0..n)
+            .map(|i| {
+                if i == 1 {
+                    -100
+                } else {
+                    ((i * 5 + 1) % v) as i64
+                }
+            })
+            .collect();
+        for ce in [
+            CrossEntropy::new().softcap(15.0),
+            CrossEntropy::new()
+                .softcap(30.0)
+                .label_smoothing(0.1)
+                .z_loss(1e-4),
+            CrossEntropy::new()
+                .softcap(5.0)
+                .weight(&vec![2.0; v])
+                .reduction(Reduction::Sum),
+        ] {
+            let (l64, g64) = ce.forward_backward(z64.view(), &targets).unwrap();
+            let (l32, g32) = ce.forward_backward(z32.view(), &targets).unwrap();
+            let (a, b) = (l32.scalar().unwrap() as f64, l64.scalar().unwrap());
+            assert!(((a - b) / b).abs() < 1e-6, "{n}x{v} {ce:?}: {a} vs {b}");
+            for (x, y) in g32.iter().zip(g64.iter()) {
+                assert!((*x as f64 - y).abs() < 1e-6, "{n}x{v} {ce:?}: {x} vs {y}");
+            }
+            assert_eq!(ce.forward(z32.view(), &targets).unwrap(), l32);
+        }
+    }
+}

@@ -5,7 +5,7 @@
 
 use super::simd::{
     exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
-    soft_grad_in_place, target_sums,
+    soft_grad_in_place, softcap_grad_in_place, tanh_cap_in_place, tanh_cap_into, target_sums,
 };
 
 /// The loss options, resolved once per call.
@@ -106,6 +106,81 @@ pub(crate) fn ce_row(
         o.weight.map(|(_, w32)| w32),
     );
     out[y] -= (scale * keep * wy) as f32;
+    Some((loss, lse))
+}
+
+/// [`ce_row`] with soft-capped logits z ← c·tanh(z/c): the capped row is written where the
+/// gradient goes (a scratch row when only reading), the sums are taken over it, and the
+/// last pass recomputes e^(z − m) from it to apply the chain factor 1 − (z/c)². `None` only
+/// for a row holding NaN (±∞ are capped to ±c, as in the exact kernel).
+pub(crate) fn ce_row_softcap(
+    io: RowIo<'_>,
+    target: Option<usize>,
+    o: &CeRowOptions<'_>,
+    scale: f64,
+    cap: f32,
+    scratch: &mut Vec<f32>,
+) -> Option<(f64, f64)> {
+    if max_and_sums(io.logits(), None).sum.is_nan() {
+        return None;
+    }
+    let (zc, write): (&mut [f32], bool) = match io {
+        RowIo::Read(z) => {
+            scratch.resize(z.len(), 0.0);
+            tanh_cap_into(z, cap, scratch);
+            (scratch.as_mut_slice(), false)
+        }
+        RowIo::InPlace(z) => {
+            tanh_cap_in_place(z, cap);
+            (z, true)
+        }
+        RowIo::Into(z, out) => {
+            tanh_cap_into(z, cap, out);
+            (out, true)
+        }
+    };
+    let classes = zc.len();
+    let w32 = o.weight.map(|(_, w32)| w32);
+    let stats = max_and_sums(zc, w32);
+    let m = stats.max;
+    let (ties, rest) = exp_shift_sum(zc, m);
+    let ln_s = (ties - 1.0 + rest).ln_1p();
+    let lse = m as f64 + ln_s;
+    let Some(y) = target else {
+        if write {
+            zc.fill(0.0);
+        }
+        return Some((0.0, lse));
+    };
+    let z_y = zc[y];
+    let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
+    let wy = w(y);
+    let keep = 1.0 - o.smoothing;
+    let share = o.smoothing / classes as f64;
+    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
+    let weighted_z = if o.weight.is_some() {
+        stats.weighted_sum
+    } else {
+        stats.sum
+    };
+    let loss = times(keep * wy, (m - z_y) as f64 + ln_s)
+        + times(share, o.weight_sum * lse - weighted_z)
+        + times(o.z_loss * wy, lse * lse);
+    if !write {
+        return Some((loss, lse));
+    }
+    let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
+    let s = ties + rest;
+    softcap_grad_in_place(
+        zc,
+        m,
+        (scale * a / s) as f32,
+        (scale * share) as f32,
+        w32,
+        cap,
+    );
+    let t = z_y / cap;
+    zc[y] -= (scale * keep * wy) as f32 * (1.0 - t * t);
     Some((loss, lse))
 }
 

@@ -3,7 +3,8 @@
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter, times};
 use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
 use crate::kernels::fused_ce::{
-    ce_row, ce_short_rows, ce_soft_row, CeRowOptions, RowIo, SHORT_BLOCK_ROWS, SHORT_ROW,
+    ce_row, ce_row_softcap, ce_short_rows, ce_soft_row, CeRowOptions, RowIo, SHORT_BLOCK_ROWS,
+    SHORT_ROW,
 };
 use crate::{kernels, Error, Float, Reduction};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
@@ -366,7 +367,7 @@ impl CrossEntropy {
             Scales::Upstream(u) => Some(u.per_sample_scales(self.reduction, rows, denominator)?),
         };
         let fused = match (&kinds, self.softcap) {
-            (RowTargets::Classes(targets), None) => {
+            (RowTargets::Classes(targets), _) => {
                 self.fused_f32(logits, targets, scale.as_deref(), classes)
             }
             (RowTargets::Probabilities(t), None) => {
@@ -436,7 +437,7 @@ impl CrossEntropy {
         // Enough rows per task that a task is worth its scheduling (~16k elements).
         let min_rows = (16_384 / classes).max(1);
         let exact = |kernel: &mut RowKernel<'_>, i: usize, row: &[f32], out: Option<&mut [f32]>| {
-            kernel.load(ndarray::ArrayView1::from(row), None);
+            kernel.load(ndarray::ArrayView1::from(row), self.softcap);
             let s = scale.map(|s| s[i]);
             let result = kernel.class_row(targets[i], s);
             if let Some(out) = out {
@@ -446,9 +447,15 @@ impl CrossEntropy {
             }
             result
         };
-        if classes <= SHORT_ROW {
+        if classes <= SHORT_ROW && self.softcap.is_none() {
             return self.fused_short_f32(logits, targets, scale, classes, &options);
         }
+        let cap = self.softcap.map(|c| c as f32);
+        // One row through the soft-capped or the plain fused kernel.
+        let fused = |io: RowIo<'_>, i: usize, s: f64, scratch: &mut Vec<f32>| match cap {
+            Some(c) => ce_row_softcap(io, targets[i], &options, s, c, scratch),
+            None => ce_row(io, targets[i], &options, s),
+        };
         let results: Vec<(f64, f64)> = match logits {
             Logits::Read(v) => {
                 let z = T::as_f32(v.as_slice()?)?;
@@ -456,9 +463,9 @@ impl CrossEntropy {
                     .with_min_len(min_rows)
                     .enumerate()
                     .map_init(
-                        || RowKernel::new(self, classes),
-                        |k, (i, row)| {
-                            ce_row(RowIo::Read(row), targets[i], &options, 1.0)
+                        || (RowKernel::new(self, classes), Vec::new()),
+                        |(k, scratch), (i, row)| {
+                            fused(RowIo::Read(row), i, 1.0, scratch)
                                 .unwrap_or_else(|| exact(k, i, row, None))
                         },
                     )
@@ -470,10 +477,10 @@ impl CrossEntropy {
                     .with_min_len(min_rows)
                     .enumerate()
                     .map_init(
-                        || RowKernel::new(self, classes),
-                        |k, (i, row)| {
+                        || (RowKernel::new(self, classes), Vec::new()),
+                        |(k, scratch), (i, row)| {
                             let s = scale.map_or(1.0, |s| s[i]);
-                            match ce_row(RowIo::InPlace(row), targets[i], &options, s) {
+                            match fused(RowIo::InPlace(row), i, s, scratch) {
                                 Some(r) => r,
                                 None => {
                                     let copy = row.to_vec();
@@ -492,10 +499,10 @@ impl CrossEntropy {
                     .with_min_len(min_rows)
                     .enumerate()
                     .map_init(
-                        || RowKernel::new(self, classes),
-                        |k, (i, (row, out))| {
+                        || (RowKernel::new(self, classes), Vec::new()),
+                        |(k, scratch), (i, (row, out))| {
                             let s = scale.map_or(1.0, |s| s[i]);
-                            ce_row(RowIo::Into(row, out), targets[i], &options, s)
+                            fused(RowIo::Into(row, out), i, s, scratch)
                                 .unwrap_or_else(|| exact(k, i, row, Some(out)))
                         },
                     )

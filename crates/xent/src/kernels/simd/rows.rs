@@ -3,7 +3,7 @@
 //! of any length keeps ~f32-rounding-level relative error per block and f64 across blocks.
 
 use super::dispatch;
-use super::math::{exp_lane, LANES};
+use super::math::{exp_lane, tanh_lane, LANES};
 
 /// Elements per block between flushes of the f32 lane sums into f64.
 const BLOCK: usize = 64 * LANES;
@@ -223,6 +223,58 @@ fn soft_grad_in_place_body(
 dispatch!(
     /// v ← α·v − (β_t·t + β_w)·w (w = 1 without weights): the gradient pass of soft targets.
     soft_grad_in_place(v: &mut [f32], alpha: f32, t: &[f32], b_t: f32, b_w: f32, w: Option<&[f32]>) -> () = soft_grad_in_place_body
+);
+
+#[inline(always)]
+fn tanh_cap_into_body(z: &[f32], cap: f32, out: &mut [f32]) {
+    let inv = 1.0 / cap;
+    out.iter_mut()
+        .zip(z)
+        .for_each(|(o, &v)| *o = cap * tanh_lane(v * inv));
+}
+
+dispatch!(
+    /// out ← c·tanh(z/c): logit soft-capping.
+    tanh_cap_into(z: &[f32], cap: f32, out: &mut [f32]) -> () = tanh_cap_into_body
+);
+
+#[inline(always)]
+fn tanh_cap_in_place_body(z: &mut [f32], cap: f32) {
+    let inv = 1.0 / cap;
+    z.iter_mut().for_each(|v| *v = cap * tanh_lane(*v * inv));
+}
+
+dispatch!(
+    /// z ← c·tanh(z/c), in place.
+    tanh_cap_in_place(z: &mut [f32], cap: f32) -> () = tanh_cap_in_place_body
+);
+
+#[inline(always)]
+fn softcap_grad_in_place_body(
+    zc: &mut [f32],
+    m: f32,
+    alpha: f32,
+    beta: f32,
+    w: Option<&[f32]>,
+    cap: f32,
+) {
+    let inv = 1.0 / cap;
+    match w {
+        None => zc.iter_mut().for_each(|v| {
+            let t = *v * inv;
+            *v = (exp_lane(*v - m) * alpha - beta) * (1.0 - t * t);
+        }),
+        Some(w) => zc.iter_mut().zip(w).for_each(|(v, &w)| {
+            let t = *v * inv;
+            *v = (exp_lane(*v - m) * alpha - beta * w) * (1.0 - t * t);
+        }),
+    }
+}
+
+dispatch!(
+    /// zc ← (α·e^(zc − m) − β·w)·(1 − (zc/c)²): the gradient through a soft-cap, computed
+    /// from the capped logits themselves.
+    softcap_grad_in_place(zc: &mut [f32], m: f32, alpha: f32, beta: f32, w: Option<&[f32]>, cap: f32) -> () = softcap_grad_in_place_body
 );
 
 #[inline(always)]
