@@ -438,3 +438,44 @@ fn fused_f32_softcap_matches_the_f64_reference() {
         }
     }
 }
+
+/// One long row (fewer rows than threads): split across threads, same results as f64.
+#[test]
+fn one_long_row_is_split_across_threads_and_stays_exact() {
+    let v = 100_003;
+    let z64 = Array2::from_shape_fn((1, v), |(_, j)| ((j * 7919 % 1000) as f64) * 0.01 - 5.0);
+    let z32 = z64.mapv(|x| x as f32);
+    let z64 = z32.mapv(f64::from);
+    let weights: Vec<f64> = (0..v).map(|c| 1.0 + (c % 2) as f64).collect();
+    for (ce, target) in [
+        (CrossEntropy::new(), 77_777i64),
+        (
+            CrossEntropy::new()
+                .weight(&weights)
+                .label_smoothing(0.1)
+                .z_loss(1e-3),
+            5,
+        ),
+        (CrossEntropy::new().reduction(Reduction::Sum), -100),
+    ] {
+        let (l64, g64) = ce.forward_backward(z64.view(), &[target]).unwrap();
+        let (l32, g32) = ce.forward_backward(z32.view(), &[target]).unwrap();
+        let (a, b) = (l32.scalar().unwrap() as f64, l64.scalar().unwrap());
+        if target == -100 {
+            assert_eq!((a, b), (0.0, 0.0));
+        } else {
+            assert!(((a - b) / b).abs() < 1e-6, "{a} vs {b}");
+        }
+        for (x, y) in g32.iter().zip(g64.iter()) {
+            assert!((*x as f64 - y).abs() < 1e-6, "{x} vs {y}");
+        }
+        let mut inplace = z32.clone();
+        assert_eq!(
+            ce.forward_backward_in_place(inplace.view_mut(), &[target])
+                .unwrap(),
+            l32
+        );
+        assert_eq!(inplace, g32);
+        assert_eq!(ce.forward(z32.view(), &[target]).unwrap(), l32);
+    }
+}

@@ -332,3 +332,89 @@ pub(crate) fn ce_short_rows(
         }
     }
 }
+
+/// [`ce_row`] for one long row split across threads (used when there are fewer rows than
+/// threads): each pass runs on chunks in parallel and the partial results are merged, the
+/// maximum first, then the shifted sums (ties, rest) for the common maximum.
+pub(crate) fn ce_row_split(
+    io: RowIo<'_>,
+    target: Option<usize>,
+    o: &CeRowOptions<'_>,
+    scale: f64,
+    chunk: usize,
+) -> Option<(f64, f64)> {
+    use rayon::prelude::*;
+    let z = io.logits();
+    let classes = z.len();
+    let w32 = o.weight.map(|(_, w32)| w32);
+    let parts: Vec<super::simd::RowStats> = z
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(c, zc)| max_and_sums(zc, w32.map(|w| &w[c * chunk..c * chunk + zc.len()])))
+        .collect();
+    let m = parts
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, p| if p.max > m { p.max } else { m });
+    let sum: f64 = parts.iter().map(|p| p.sum).sum();
+    let weighted: f64 = parts.iter().map(|p| p.weighted_sum).sum();
+    if !(m.is_finite() && !sum.is_nan()) {
+        return None;
+    }
+    let z_target = target.map(|y| z[y]);
+    let add = |a: (f64, f64), b: (f64, f64)| (a.0 + b.0, a.1 + b.1);
+    let mut io = io;
+    let (ties, rest) = match (&mut io, target) {
+        (RowIo::Read(z), _) | (RowIo::Into(z, _), None) => z
+            .par_chunks(chunk)
+            .map(|zc| exp_shift_sum(zc, m))
+            .reduce(|| (0.0, 0.0), add),
+        (RowIo::InPlace(z), None) => z
+            .par_chunks(chunk)
+            .map(|zc| exp_shift_sum(zc, m))
+            .reduce(|| (0.0, 0.0), add),
+        (RowIo::InPlace(z), Some(_)) => z
+            .par_chunks_mut(chunk)
+            .map(|zc| exp_shift_sum_in_place(zc, m))
+            .reduce(|| (0.0, 0.0), add),
+        (RowIo::Into(z, out), Some(_)) => z
+            .par_chunks(chunk)
+            .zip(out.par_chunks_mut(chunk))
+            .map(|(zc, oc)| exp_shift_sum_into(zc, m, oc))
+            .reduce(|| (0.0, 0.0), add),
+    };
+    let ln_s = (ties - 1.0 + rest).ln_1p();
+    let lse = m as f64 + ln_s;
+    let out = match io {
+        RowIo::Read(_) => None,
+        RowIo::InPlace(z) => Some(z),
+        RowIo::Into(_, out) => Some(out),
+    };
+    let Some(y) = target else {
+        if let Some(out) = out {
+            out.par_chunks_mut(chunk).for_each(|c| c.fill(0.0));
+        }
+        return Some((0.0, lse));
+    };
+    let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
+    let wy = w(y);
+    let keep = 1.0 - o.smoothing;
+    let share = o.smoothing / classes as f64;
+    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
+    let weighted_z = if o.weight.is_some() { weighted } else { sum };
+    let loss = times(
+        keep * wy,
+        (m - z_target.expect("target is Some")) as f64 + ln_s,
+    ) + times(share, o.weight_sum * lse - weighted_z)
+        + times(o.z_loss * wy, lse * lse);
+    let Some(out) = out else {
+        return Some((loss, lse));
+    };
+    let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
+    let (alpha, beta) = ((scale * a / (ties + rest)) as f32, (scale * share) as f32);
+    out.par_chunks_mut(chunk).enumerate().for_each(|(c, oc)| {
+        let wc = w32.map(|w| &w[c * chunk..c * chunk + oc.len()]);
+        scale_shift_in_place(oc, alpha, beta, wc);
+    });
+    out[y] -= (scale * keep * wy) as f32;
+    Some((loss, lse))
+}

@@ -3,8 +3,8 @@
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter, times};
 use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
 use crate::kernels::fused_ce::{
-    ce_row, ce_row_softcap, ce_short_rows, ce_soft_row, CeRowOptions, RowIo, SHORT_BLOCK_ROWS,
-    SHORT_ROW,
+    ce_row, ce_row_softcap, ce_row_split, ce_short_rows, ce_soft_row, CeRowOptions, RowIo,
+    SHORT_BLOCK_ROWS, SHORT_ROW,
 };
 use crate::{kernels, Error, Float, Reduction};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
@@ -450,6 +450,11 @@ impl CrossEntropy {
         if classes <= SHORT_ROW && self.softcap.is_none() {
             return self.fused_short_f32(logits, targets, scale, classes, &options);
         }
+        // Fewer rows than threads and long rows: split each row across the threads instead.
+        let threads = rayon::current_num_threads();
+        if targets.len() < threads && classes >= SPLIT_ROW && self.softcap.is_none() {
+            return self.split_rows_f32(logits, targets, scale, classes, &options, threads);
+        }
         let cap = self.softcap.map(|c| c as f32);
         // One row through the soft-capped or the plain fused kernel.
         let fused = |io: RowIo<'_>, i: usize, s: f64, scratch: &mut Vec<f32>| match cap {
@@ -509,6 +514,69 @@ impl CrossEntropy {
                     .collect()
             }
         };
+        Some(results.into_iter().unzip())
+    }
+
+    /// [`CrossEntropy::fused_f32`] for a few long rows, each split across `threads`.
+    fn split_rows_f32<T: Float>(
+        &self,
+        logits: &mut Logits<'_, T>,
+        targets: &[Option<usize>],
+        scale: Option<&[f64]>,
+        classes: usize,
+        options: &CeRowOptions<'_>,
+        threads: usize,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        // Chunks of whole 16-lane groups, about one per thread.
+        let chunk = classes.div_ceil(threads).next_multiple_of(16);
+        let mut kernel = RowKernel::new(self, classes);
+        let mut exact = |i: usize, row: &[f32], out: Option<&mut [f32]>| {
+            kernel.load(ndarray::ArrayView1::from(row), None);
+            let result = kernel.class_row(targets[i], scale.map(|s| s[i]));
+            if let Some(out) = out {
+                out.iter_mut()
+                    .zip(&kernel.grad)
+                    .for_each(|(o, &g)| *o = g as f32);
+            }
+            result
+        };
+        let mut results = Vec::with_capacity(targets.len());
+        match logits {
+            Logits::Read(v) => {
+                let z = T::as_f32(v.as_slice()?)?;
+                for (i, row) in z.chunks(classes).enumerate() {
+                    results.push(
+                        ce_row_split(RowIo::Read(row), targets[i], options, 1.0, chunk)
+                            .unwrap_or_else(|| exact(i, row, None)),
+                    );
+                }
+            }
+            Logits::InPlace(v) => {
+                let z = T::as_f32_mut(v.as_slice_mut()?)?;
+                for (i, row) in z.chunks_mut(classes).enumerate() {
+                    let s = scale.map_or(1.0, |s| s[i]);
+                    let r = match ce_row_split(RowIo::InPlace(row), targets[i], options, s, chunk) {
+                        Some(r) => r,
+                        None => {
+                            let copy = row.to_vec();
+                            exact(i, &copy, Some(row))
+                        }
+                    };
+                    results.push(r);
+                }
+            }
+            Logits::Into(src, dst) => {
+                let z = T::as_f32(src.as_slice()?)?;
+                let out = T::as_f32_mut(dst.as_slice_mut()?)?;
+                for (i, (row, o)) in z.chunks(classes).zip(out.chunks_mut(classes)).enumerate() {
+                    let s = scale.map_or(1.0, |s| s[i]);
+                    results.push(
+                        ce_row_split(RowIo::Into(row, o), targets[i], options, s, chunk)
+                            .unwrap_or_else(|| exact(i, row, Some(o))),
+                    );
+                }
+            }
+        }
         Some(results.into_iter().unzip())
     }
 
@@ -680,6 +748,9 @@ impl CrossEntropy {
         Some(per_block.into_iter().flatten().unzip())
     }
 }
+
+/// Rows at least this long are split across threads when there are fewer rows than threads.
+const SPLIT_ROW: usize = 1 << 15;
 
 struct Pass<T> {
     value: LossValue<T>,
