@@ -357,7 +357,7 @@ pub(crate) fn ce_row_split(
         .fold(f32::NEG_INFINITY, |m, p| if p.max > m { p.max } else { m });
     let sum: f64 = parts.iter().map(|p| p.sum).sum();
     let weighted: f64 = parts.iter().map(|p| p.weighted_sum).sum();
-    if !(m.is_finite() && !sum.is_nan()) {
+    if !m.is_finite() || sum.is_nan() {
         return None;
     }
     let z_target = target.map(|y| z[y]);
