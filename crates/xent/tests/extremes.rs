@@ -378,3 +378,26 @@ fn f32_batch_divergences_match_the_exact_kernel() {
         "{err}"
     );
 }
+
+#[test]
+fn f32_batch_logsumexp_matches_the_exact_kernel() {
+    let x = Array2::from_shape_fn((50, 1000), |(i, j)| ((i * 13 + j * 7) % 29) as f32 - 14.0);
+    let fast = xent::activation::logsumexp_rows(x.view());
+    for (i, row) in x.rows().into_iter().enumerate() {
+        let exact = logsumexp(&row.mapv(f64::from).to_vec());
+        assert!(
+            rel_err(fast[i] as f64, exact) < 1e-6,
+            "{} vs {exact}",
+            fast[i]
+        );
+    }
+    let special = array![
+        [f32::NEG_INFINITY, f32::NEG_INFINITY],
+        [0.0, f32::NAN],
+        [1.0, f32::INFINITY]
+    ];
+    let l = xent::activation::logsumexp_rows(special.view());
+    assert_eq!(l[0], f32::NEG_INFINITY);
+    assert!(l[1].is_nan());
+    assert_eq!(l[2], f32::INFINITY);
+}

@@ -54,6 +54,13 @@ pub fn logsumexp_rows_into<T: Float>(
     mut out: ArrayViewMut1<'_, T>,
 ) -> Result<(), Error> {
     ensure_same_shape("out", &[x.nrows()], &[out.len()])?;
+    if x.ncols() > 0 {
+        let fast_in = x.to_slice().and_then(T::as_f32);
+        if let (Some(src), Some(dst)) = (fast_in, out.as_slice_mut().and_then(T::as_f32_mut)) {
+            kernels::fused_softmax::logsumexp_rows_f32(src, x.ncols(), dst);
+            return Ok(());
+        }
+    }
     let mut scratch = Vec::new();
     for (row, o) in x.axis_iter(Axis(0)).zip(out.iter_mut()) {
         *o = with_row(row, &mut scratch, |r| {

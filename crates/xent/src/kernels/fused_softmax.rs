@@ -138,3 +138,21 @@ fn exact(kind: Kind, x: &mut [f32]) {
         Kind::LogSoftmax => super::log_softmax_in_place(x, 1.0),
     }
 }
+
+/// logsumexp of every row of a contiguous `f32` matrix into `out` (one value per row),
+/// vectorised and split over threads; irregular rows take the exact kernel.
+pub(crate) fn logsumexp_rows_f32(x: &[f32], classes: usize, out: &mut [f32]) {
+    let min_rows = (16_384 / classes.max(1)).max(1);
+    out.par_iter_mut()
+        .zip(x.par_chunks(classes.max(1)))
+        .with_min_len(min_rows)
+        .for_each(|(o, row)| {
+            let stats = max_and_sums(row, None);
+            *o = if stats.is_regular() {
+                let (ties, rest) = exp_shift_sum(row, stats.max);
+                (stats.max as f64 + (ties - 1.0 + rest).ln_1p()) as f32
+            } else {
+                super::logsumexp(row, 1.0) as f32
+            };
+        });
+}
