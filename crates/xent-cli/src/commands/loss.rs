@@ -24,11 +24,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
             let loss = Mse::new().reduction(reduction(args, Reduction::Mean)?);
             let pair = Pair::load(input, "input", args)?;
             let value = pair.elementwise(args, |x, t, grad| {
-                if grad {
-                    loss.forward_backward(x, t).map(|(v, g)| (v, Some(g)))
-                } else {
-                    loss.forward(x, t).map(|v| (v, None))
-                }
+                run_loss(grad, || loss.forward(x, t), || loss.forward_backward(x, t))
             })?;
             (value, args)
         }
@@ -55,11 +51,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
                     loss = loss.pos_weight(&inline_list("--pos-weight", pw)?);
                 }
                 pair.elementwise_weighted(args, weight.as_ref(), |x, t, grad| {
-                    if grad {
-                        loss.forward_backward(x, t).map(|(v, g)| (v, Some(g)))
-                    } else {
-                        loss.forward(x, t).map(|v| (v, None))
-                    }
+                    run_loss(grad, || loss.forward(x, t), || loss.forward_backward(x, t))
                 })?
             } else {
                 if pos_weight.is_some() {
@@ -72,11 +64,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
                     loss = loss.weight(w);
                 }
                 pair.elementwise_weighted(args, weight.as_ref(), |x, t, grad| {
-                    if grad {
-                        loss.forward_backward(x, t).map(|(v, g)| (v, Some(g)))
-                    } else {
-                        loss.forward(x, t).map(|v| (v, None))
-                    }
+                    run_loss(grad, || loss.forward(x, t), || loss.forward_backward(x, t))
                 })?
             };
             (value, args)
@@ -103,11 +91,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
             }
             let pair = Pair::load(logits, "logits", args)?;
             let value = pair.classwise(args, |x, t, grad| {
-                if grad {
-                    loss.forward_backward(x, t).map(|(v, g)| (v, Some(g)))
-                } else {
-                    loss.forward(x, t).map(|v| (v, None))
-                }
+                run_loss(grad, || loss.forward(x, t), || loss.forward_backward(x, t))
             })?;
             (value, args)
         }
@@ -123,11 +107,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
             }
             let pair = Pair::load(input, "q", args)?;
             let value = pair.classwise(args, |x, t, grad| {
-                if grad {
-                    loss.forward_backward(x, t).map(|(v, g)| (v, Some(g)))
-                } else {
-                    loss.forward(x, t).map(|v| (v, None))
-                }
+                run_loss(grad, || loss.forward(x, t), || loss.forward_backward(x, t))
             })?;
             (value, args)
         }
@@ -152,11 +132,11 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
                         expected: "nll takes class indices (one per row)",
                     });
                 };
-                if grad {
-                    loss.forward_backward(x, classes).map(|(v, g)| (v, Some(g)))
-                } else {
-                    loss.forward(x, classes).map(|v| (v, None))
-                }
+                run_loss(
+                    grad,
+                    || loss.forward(x, classes),
+                    || loss.forward_backward(x, classes),
+                )
             })?;
             (value, args)
         }
@@ -179,11 +159,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
             let loss = KlDiv::new().log_target(*log_target).reduction(red);
             let pair = Pair::load(input, "input", args)?;
             let value = pair.elementwise(args, |x, t, grad| {
-                if grad {
-                    loss.forward_backward(x, t).map(|(v, g)| (v, Some(g)))
-                } else {
-                    loss.forward(x, t).map(|v| (v, None))
-                }
+                run_loss(grad, || loss.forward(x, t), || loss.forward_backward(x, t))
             })?;
             (value, args)
         }
@@ -199,11 +175,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
                 .reduction(reduction(args, Reduction::None)?);
             let pair = Pair::load(input, "input", args)?;
             let value = pair.elementwise(args, |x, t, grad| {
-                if grad {
-                    loss.forward_backward(x, t).map(|(v, g)| (v, Some(g)))
-                } else {
-                    loss.forward(x, t).map(|v| (v, None))
-                }
+                run_loss(grad, || loss.forward(x, t), || loss.forward_backward(x, t))
             })?;
             (value, args)
         }
@@ -297,6 +269,19 @@ impl Pair {
                 }
             })
             .collect()
+    }
+}
+
+/// The loss alone, or the loss and its gradient when a gradient file was asked for.
+fn run_loss(
+    grad: bool,
+    forward: impl FnOnce() -> Result<LossValue<f64>, xent::Error>,
+    both: impl FnOnce() -> Result<(LossValue<f64>, Array2<f64>), xent::Error>,
+) -> Result<Computed, xent::Error> {
+    if grad {
+        both().map(|(v, g)| (v, Some(g)))
+    } else {
+        forward().map(|v| (v, None))
     }
 }
 

@@ -69,11 +69,15 @@ impl Options {
         Some(collect(rows))
     }
 
-    /// D(P‖Q) of every pair of rows, in nats, or `None` when the fast path does not apply.
-    pub(crate) fn kl_rows_fast<T: Float>(
+    /// A measure of every pair of rows through `vector`, which returns the value in nats
+    /// with the row's sums and minimum, or through `exact` (after the policy's checks) when
+    /// the checks fail or `vector` says the row is not its to take.
+    fn pair_rows_fast<T: Float>(
         &self,
         p: ArrayView2<'_, T>,
         q: ArrayView2<'_, T>,
+        vector: fn(&[f32], &[f32]) -> PairRow,
+        exact: fn(&[f32], f64, &[f32], f64) -> f64,
     ) -> Option<Result<Array1<f64>, Error>> {
         if !self.fast_policy() || p.shape() != q.shape() {
             return None;
@@ -90,57 +94,74 @@ impl Options {
             .with_min_len(min_rows(cols))
             .enumerate()
             .map(|(i, (a, b))| {
-                let r = kl_row(a, b);
+                let r = vector(a, b);
                 let checked = self.passes(r.sum_p, r.min, tolerance)
                     && self.passes(r.sum_q, r.min, tolerance);
-                if checked && !r.irregular && r.excess.is_finite() {
-                    Ok(r.excess)
-                } else {
-                    let policy = self.policy_value();
-                    let dp = policy.check_row("p", i, a, tolerance)?;
-                    let dq = policy.check_row("q", i, b, tolerance)?;
-                    Ok(kl_nats(a, dp, b, dq))
+                match r.value {
+                    Some(v) if checked && v.is_finite() => Ok(v),
+                    _ => {
+                        let policy = self.policy_value();
+                        let dp = policy.check_row("p", i, a, tolerance)?;
+                        let dq = policy.check_row("q", i, b, tolerance)?;
+                        Ok(exact(a, dp, b, dq))
+                    }
                 }
             })
             .collect();
         Some(collect(rows))
     }
 
+    /// D(P‖Q) of every pair of rows, in nats, or `None` when the fast path does not apply.
+    pub(crate) fn kl_rows_fast<T: Float>(
+        &self,
+        p: ArrayView2<'_, T>,
+        q: ArrayView2<'_, T>,
+    ) -> Option<Result<Array1<f64>, Error>> {
+        self.pair_rows_fast(
+            p,
+            q,
+            |a, b| {
+                let r = kl_row(a, b);
+                PairRow {
+                    value: (!r.irregular).then_some(r.excess),
+                    sum_p: r.sum_p,
+                    sum_q: r.sum_q,
+                    min: r.min,
+                }
+            },
+            kl_nats,
+        )
+    }
+
     /// H(P, Q) of every pair of rows, in nats, or `None` when the fast path does not apply.
+    /// A zero q under p > 0 (+∞) comes out non-finite and takes the exact kernel.
     pub(crate) fn cross_entropy_rows_fast<T: Float>(
         &self,
         p: ArrayView2<'_, T>,
         q: ArrayView2<'_, T>,
     ) -> Option<Result<Array1<f64>, Error>> {
-        if !self.fast_policy() || p.shape() != q.shape() {
-            return None;
-        }
-        let cols = p.ncols();
-        let (pd, qd) = (contiguous(p)?, contiguous(q)?);
-        let tolerance = match self.checked_tolerance::<T>() {
-            Ok(t) => t,
-            Err(e) => return Some(Err(e)),
-        };
-        let rows: Vec<Result<f64, Error>> = pd
-            .par_chunks(cols)
-            .zip(qd.par_chunks(cols))
-            .with_min_len(min_rows(cols))
-            .enumerate()
-            .map(|(i, (a, b))| {
+        self.pair_rows_fast(
+            p,
+            q,
+            |a, b| {
                 let r = cross_row(a, b);
-                let checked = self.passes(r.sum_p, r.min, tolerance)
-                    && self.passes(r.sum_q, r.min, tolerance);
-                // q = 0 under p > 0 (+∞) and any non-finite sum take the exact kernel.
-                if checked && r.p_ln_q.is_finite() {
-                    Ok(-r.p_ln_q)
-                } else {
-                    let policy = self.policy_value();
-                    let dp = policy.check_row("p", i, a, tolerance)?;
-                    let dq = policy.check_row("q", i, b, tolerance)?;
-                    Ok(cross_entropy_nats(a, dp, b, dq))
+                PairRow {
+                    value: Some(-r.p_ln_q),
+                    sum_p: r.sum_p,
+                    sum_q: r.sum_q,
+                    min: r.min,
                 }
-            })
-            .collect();
-        Some(collect(rows))
+            },
+            cross_entropy_nats,
+        )
     }
+}
+
+/// What a vector kernel found in a pair of rows: the value (if it could take the row), the
+/// sums and the smallest element, for the policy's checks.
+struct PairRow {
+    value: Option<f64>,
+    sum_p: f64,
+    sum_q: f64,
+    min: f32,
 }
