@@ -434,8 +434,6 @@ impl CrossEntropy {
             smoothing: self.label_smoothing,
             z_loss: self.z_loss,
         };
-        // Enough rows per task that a task is worth its scheduling (~16k elements).
-        let min_rows = (16_384 / classes).max(1);
         let exact = |kernel: &mut RowKernel<'_>, i: usize, row: &[f32], out: Option<&mut [f32]>| {
             kernel.load(ndarray::ArrayView1::from(row), self.softcap);
             let s = scale.map(|s| s[i]);
@@ -457,45 +455,53 @@ impl CrossEntropy {
         }
         let cap = self.softcap.map(|c| c as f32);
         // One row through the soft-capped or the plain fused kernel.
-        let fused = |io: RowIo<'_>, i: usize, s: f64, scratch: &mut Vec<f32>| match cap {
-            Some(c) => ce_row_softcap(io, targets[i], &options, s, c, scratch),
-            None => ce_row(io, targets[i], &options, s),
+        let fused = |io: RowIo<'_>, i: usize, scratch: &mut Vec<f32>| {
+            let s = scale.map_or(1.0, |s| s[i]);
+            match cap {
+                Some(c) => ce_row_softcap(io, targets[i], &options, s, c, scratch),
+                None => ce_row(io, targets[i], &options, s),
+            }
         };
-        let results: Vec<(f64, f64)> = match logits {
-            Logits::Read(v) => {
-                let z = T::as_f32(v.as_slice()?)?;
-                z.par_chunks(classes)
-                    .with_min_len(min_rows)
-                    .enumerate()
-                    .map_init(
-                        || (RowKernel::new(self, classes), Vec::new()),
-                        |(k, scratch), (i, row)| {
-                            fused(RowIo::Read(row), i, 1.0, scratch)
-                                .unwrap_or_else(|| exact(k, i, row, None))
-                        },
-                    )
-                    .collect()
-            }
-            Logits::InPlace(v) => {
-                let z = T::as_f32_mut(v.as_slice_mut()?)?;
-                z.par_chunks_mut(classes)
-                    .with_min_len(min_rows)
-                    .enumerate()
-                    .map_init(
-                        || (RowKernel::new(self, classes), Vec::new()),
-                        |(k, scratch), (i, row)| {
-                            let s = scale.map_or(1.0, |s| s[i]);
-                            match fused(RowIo::InPlace(row), i, s, scratch) {
-                                Some(r) => r,
-                                None => {
-                                    let copy = row.to_vec();
-                                    exact(k, i, &copy, Some(row))
-                                }
-                            }
-                        },
-                    )
-                    .collect()
-            }
+        let results = self.par_rows(logits, classes, fused, exact)?;
+        Some(results.into_iter().unzip())
+    }
+
+    /// Runs `fused` on every row in parallel (the logits read, overwritten with the gradient,
+    /// or read with the gradient written elsewhere), and `exact` on the rows it declines
+    /// (which `fused` leaves untouched). `None` unless the buffers are contiguous `f32`.
+    fn par_rows<T: Float>(
+        &self,
+        logits: &mut Logits<'_, T>,
+        classes: usize,
+        fused: impl Fn(RowIo<'_>, usize, &mut Vec<f32>) -> Option<(f64, f64)> + Sync,
+        exact: impl Fn(&mut RowKernel<'_>, usize, &[f32], Option<&mut [f32]>) -> (f64, f64) + Sync,
+    ) -> Option<Vec<(f64, f64)>> {
+        // Enough rows per task that a task is worth its scheduling (~16k elements).
+        let min_rows = (16_384 / classes).max(1);
+        let state = || (RowKernel::new(self, classes), Vec::new());
+        Some(match logits {
+            Logits::Read(v) => T::as_f32(v.as_slice()?)?
+                .par_chunks(classes)
+                .with_min_len(min_rows)
+                .enumerate()
+                .map_init(state, |(k, scratch), (i, row)| {
+                    fused(RowIo::Read(row), i, scratch).unwrap_or_else(|| exact(k, i, row, None))
+                })
+                .collect(),
+            Logits::InPlace(v) => T::as_f32_mut(v.as_slice_mut()?)?
+                .par_chunks_mut(classes)
+                .with_min_len(min_rows)
+                .enumerate()
+                .map_init(state, |(k, scratch), (i, row)| {
+                    match fused(RowIo::InPlace(row), i, scratch) {
+                        Some(r) => r,
+                        None => {
+                            let copy = row.to_vec();
+                            exact(k, i, &copy, Some(row))
+                        }
+                    }
+                })
+                .collect(),
             Logits::Into(src, dst) => {
                 let z = T::as_f32(src.as_slice()?)?;
                 let out = T::as_f32_mut(dst.as_slice_mut()?)?;
@@ -503,18 +509,13 @@ impl CrossEntropy {
                     .zip(out.par_chunks_mut(classes))
                     .with_min_len(min_rows)
                     .enumerate()
-                    .map_init(
-                        || (RowKernel::new(self, classes), Vec::new()),
-                        |(k, scratch), (i, (row, out))| {
-                            let s = scale.map_or(1.0, |s| s[i]);
-                            fused(RowIo::Into(row, out), i, s, scratch)
-                                .unwrap_or_else(|| exact(k, i, row, Some(out)))
-                        },
-                    )
+                    .map_init(state, |(k, scratch), (i, (row, out))| {
+                        fused(RowIo::Into(row, out), i, scratch)
+                            .unwrap_or_else(|| exact(k, i, row, Some(out)))
+                    })
                     .collect()
             }
-        };
-        Some(results.into_iter().unzip())
+        })
     }
 
     /// [`CrossEntropy::fused_f32`] for a few long rows, each split across `threads`.
@@ -602,7 +603,6 @@ impl CrossEntropy {
             smoothing: self.label_smoothing,
             z_loss: self.z_loss,
         };
-        let min_rows = (16_384 / classes).max(1);
         let exact = |kernel: &mut RowKernel<'_>, i: usize, row: &[f32], out: Option<&mut [f32]>| {
             kernel.load(ndarray::ArrayView1::from(row), None);
             let result = kernel.soft_row(targets.row(i), scale.map(|s| s[i]));
@@ -613,56 +613,11 @@ impl CrossEntropy {
             }
             result
         };
-        let target_row = |i: usize| &t[i * classes..(i + 1) * classes];
-        let results: Vec<(f64, f64)> = match logits {
-            Logits::Read(v) => {
-                let z = T::as_f32(v.as_slice()?)?;
-                z.par_chunks(classes)
-                    .with_min_len(min_rows)
-                    .enumerate()
-                    .map_init(
-                        || RowKernel::new(self, classes),
-                        |k, (i, row)| {
-                            ce_soft_row(RowIo::Read(row), target_row(i), &options, 1.0)
-                                .unwrap_or_else(|| exact(k, i, row, None))
-                        },
-                    )
-                    .collect()
-            }
-            Logits::InPlace(v) => {
-                let z = T::as_f32_mut(v.as_slice_mut()?)?;
-                z.par_chunks_mut(classes)
-                    .with_min_len(min_rows)
-                    .enumerate()
-                    .map_init(
-                        || RowKernel::new(self, classes),
-                        |k, (i, row)| {
-                            let copy = row.to_vec();
-                            let s = scale.map_or(1.0, |s| s[i]);
-                            ce_soft_row(RowIo::InPlace(row), target_row(i), &options, s)
-                                .unwrap_or_else(|| exact(k, i, &copy, Some(row)))
-                        },
-                    )
-                    .collect()
-            }
-            Logits::Into(src, dst) => {
-                let z = T::as_f32(src.as_slice()?)?;
-                let out = T::as_f32_mut(dst.as_slice_mut()?)?;
-                z.par_chunks(classes)
-                    .zip(out.par_chunks_mut(classes))
-                    .with_min_len(min_rows)
-                    .enumerate()
-                    .map_init(
-                        || RowKernel::new(self, classes),
-                        |k, (i, (row, out))| {
-                            let s = scale.map_or(1.0, |s| s[i]);
-                            ce_soft_row(RowIo::Into(row, out), target_row(i), &options, s)
-                                .unwrap_or_else(|| exact(k, i, row, Some(out)))
-                        },
-                    )
-                    .collect()
-            }
+        let fused = |io: RowIo<'_>, i: usize, _: &mut Vec<f32>| {
+            let s = scale.map_or(1.0, |s| s[i]);
+            ce_soft_row(io, &t[i * classes..(i + 1) * classes], &options, s)
         };
+        let results = self.par_rows(logits, classes, fused, exact)?;
         Some(results.into_iter().unzip())
     }
 
