@@ -39,6 +39,7 @@ mod base;
 pub mod data;
 
 mod error;
+pub mod estimate;
 mod float;
 mod kernels;
 mod layout;

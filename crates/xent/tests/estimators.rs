@@ -1,0 +1,157 @@
+//! Entropy estimators against the R package `entropy` (Hausser & Strimmer) formulas
+//! (`tests/data/golden.json`, counts_* cases), and their behaviour at the edges.
+
+use serde_json::Value;
+use xent::estimate::{entropy, entropy_in_base, entropy_of_samples, Estimator};
+use xent::{Base, Error};
+
+fn case(id: &str) -> Value {
+    // Python's json module writes the non-standard token Infinity; make it a string.
+    let text = include_str!("data/golden.json")
+        .replace("-Infinity", "\"-inf\"")
+        .replace("Infinity", "\"inf\"");
+    serde_json::from_str::<Vec<Value>>(&text)
+        .unwrap()
+        .into_iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no golden case {id}"))
+}
+
+fn counts(c: &Value) -> Vec<f64> {
+    c["input"]["y"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn matches_the_r_entropy_package_to_1e_12() {
+    for (id, estimator) in [
+        ("counts_ML", Estimator::Plugin),
+        ("counts_MM", Estimator::MillerMadow),
+        ("counts_CS", Estimator::ChaoShen),
+        ("counts_Jeffreys", Estimator::Jeffreys),
+        ("counts_Laplace", Estimator::Laplace),
+        ("counts_SG", Estimator::SchurmannGrassberger),
+        ("counts_minimax", Estimator::Minimax),
+        ("counts_shrink_H", Estimator::Shrink),
+        ("counts_CS_all_singletons", Estimator::ChaoShen),
+    ] {
+        let c = case(id);
+        let e = entropy(&counts(&c), estimator).unwrap();
+        let expected = c["expected"].as_f64().unwrap();
+        assert!(
+            (e.value - expected).abs() < 1e-12,
+            "{id}: {} vs {expected}",
+            e.value
+        );
+    }
+    let c = case("counts_shrink_lambda");
+    let lambda = entropy(&counts(&c), Estimator::Shrink)
+        .unwrap()
+        .lambda
+        .unwrap();
+    assert!((lambda - c["expected"].as_f64().unwrap()).abs() < 1e-12);
+    let c = case("counts_MM_bits");
+    let bits = entropy_in_base(&counts(&c), Estimator::MillerMadow, Base::BITS).unwrap();
+    assert!((bits.value - c["expected"].as_f64().unwrap()).abs() < 1e-12);
+    assert_eq!(
+        entropy(&[4.0, 2.0, 3.0], Estimator::Dirichlet(1.0)).unwrap(),
+        entropy(&[4.0, 2.0, 3.0], Estimator::Laplace).unwrap()
+    );
+}
+
+#[test]
+fn grassberger_matches_its_formula_evaluated_with_scipy() {
+    // ln n − (1/n) Σ y G(y) with scipy.special.digamma (SciPy 1.17.1) on the same counts.
+    let c = counts(&case("counts_ML"));
+    let h = entropy(&c, Estimator::Grassberger).unwrap().value;
+    assert!((h - 2.144626386031427).abs() < 1e-12, "{h}");
+}
+
+#[test]
+fn estimators_agree_when_data_are_plentiful() {
+    // 10^6 samples of a 4-outcome distribution: every correction is tiny (minimax adds
+    // √n/K = 250 pseudocounts per cell, still only 2e-4 nats here).
+    let counts = [400_000.0, 300_000.0, 200_000.0, 100_000.0];
+    let truth = -[0.4f64, 0.3, 0.2, 0.1]
+        .iter()
+        .map(|p| p * p.ln())
+        .sum::<f64>();
+    for (name, e) in Estimator::ALL {
+        let h = entropy(&counts, e).unwrap().value;
+        let tolerance = if name == "minimax" { 1e-3 } else { 1e-5 };
+        assert!((h - truth).abs() < tolerance, "{name}: {h} vs {truth}");
+    }
+}
+
+#[test]
+fn edge_cases() {
+    assert_eq!(
+        entropy(&[0.0, 0.0], Estimator::Plugin).unwrap_err(),
+        Error::ZeroSum {
+            input: "counts",
+            row: 0
+        }
+    );
+    assert_eq!(
+        entropy(&[], Estimator::Plugin).unwrap_err(),
+        Error::Empty { input: "counts" }
+    );
+    assert!(matches!(
+        entropy(&[1.0, -1.0], Estimator::Plugin),
+        Err(Error::ValueOutOfRange { col: 1, .. })
+    ));
+    assert!(matches!(
+        entropy(&[1.0, 2.0], Estimator::Dirichlet(-1.0)),
+        Err(Error::InvalidParameter { .. })
+    ));
+    // One nonzero count, K = 1: no uncertainty for the estimators without a prior.
+    for e in [
+        Estimator::Plugin,
+        Estimator::MillerMadow,
+        Estimator::ChaoShen,
+    ] {
+        assert_eq!(entropy(&[0.0, 7.0, 0.0], e).unwrap().value, 0.0, "{e:?}");
+        assert_eq!(entropy(&[5.0], e).unwrap().value, 0.0, "{e:?}");
+    }
+    // All singletons: Chao–Shen's f1 = n rule keeps it finite.
+    assert!(entropy(&[1.0; 10], Estimator::ChaoShen)
+        .unwrap()
+        .value
+        .is_finite());
+    // Huge counts: no overflow, no loss of precision.
+    let huge = [1e15, 1e15, 2e15];
+    let h = entropy(&huge, Estimator::MillerMadow).unwrap().value;
+    let exact = -(0.25f64 * 0.25f64.ln() * 2.0 + 0.5 * 0.5f64.ln());
+    assert!((h - exact).abs() < 1e-14, "{h}");
+    assert!((entropy(&huge, Estimator::Grassberger).unwrap().value - exact).abs() < 1e-12);
+}
+
+#[test]
+fn samples_are_counted_first() {
+    let text = "a b a c a b";
+    let h = entropy_of_samples(text.split(' '), Estimator::Plugin)
+        .unwrap()
+        .value;
+    let direct = entropy(&[3.0, 2.0, 1.0], Estimator::Plugin).unwrap().value;
+    assert_eq!(h, direct);
+    assert!(entropy_of_samples(Vec::<u8>::new(), Estimator::Plugin).is_err());
+}
+
+#[test]
+fn bias_corrections_move_the_plugin_estimate_up_on_small_samples() {
+    let counts = [3.0, 1.0, 1.0, 2.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0];
+    let plugin = entropy(&counts, Estimator::Plugin).unwrap().value;
+    for e in [
+        Estimator::MillerMadow,
+        Estimator::ChaoShen,
+        Estimator::Jeffreys,
+        Estimator::Shrink,
+        Estimator::Grassberger,
+    ] {
+        assert!(entropy(&counts, e).unwrap().value > plugin, "{e:?}");
+    }
+}
