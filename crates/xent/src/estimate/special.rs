@@ -1,10 +1,10 @@
 //! The digamma function ψ(x) = d/dx ln Γ(x), for the Grassberger estimator.
 
-/// ψ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 6, then the asymptotic
-/// series ln x − 1/(2x) − Σ B₂ₖ/(2k·x²ᵏ) to x⁻¹⁴ (error < 1e-15 there).
+/// ψ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 10, then the asymptotic
+/// series ln x − 1/(2x) − Σ B₂ₖ/(2k·x²ᵏ) to x⁻¹⁴ (truncation < 5e-17 at x ≥ 10).
 pub(crate) fn digamma(mut x: f64) -> f64 {
     let mut shift = 0.0;
-    while x < 6.0 {
+    while x < 10.0 {
         shift -= 1.0 / x;
         x += 1.0;
     }
@@ -31,7 +31,7 @@ mod tests {
     #[test]
     fn known_values() {
         let euler = 0.577_215_664_901_532_9;
-        assert!((digamma(1.0) + euler).abs() < 1e-15);
+        assert!((digamma(1.0) + euler).abs() < 1e-15, "{}", digamma(1.0) + euler);
         assert!((digamma(0.5) + euler + 2.0 * std::f64::consts::LN_2).abs() < 1e-14);
         // ψ(n) = H_{n−1} − γ.
         let h9: f64 = (1..10).map(|k| 1.0 / k as f64).sum();
