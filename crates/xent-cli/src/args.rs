@@ -94,6 +94,11 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         x: String,
     },
+    /// Entropy estimated from counts or samples, with bias-corrected estimators.
+    Estimate {
+        #[command(subcommand)]
+        what: EstimateKind,
+    },
     /// Benchmarks in the format of shared/bench/anchors.py (JSON lines).
     Bench(BenchArgs),
     /// Train linear, logistic or softmax regression with minibatch SGD.
@@ -324,4 +329,24 @@ pub struct BenchArgs {
     /// The bandwidth measured by W0, passed to the cases (internal).
     #[arg(long, hide = true)]
     pub bound_gbps: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EstimateKind {
+    /// Entropy of the distribution behind a vector of counts (or a file of samples).
+    Entropy {
+        /// Counts: inline, a CSV row or column, or a 1-D NPY file (zeros count as outcomes).
+        #[arg(allow_hyphen_values = true, required_unless_present = "samples")]
+        counts: Option<String>,
+        /// A text file with one sample per line (any text); its values are counted first.
+        #[arg(long, conflicts_with = "counts")]
+        samples: Option<PathBuf>,
+        /// plugin, miller-madow, chao-shen, jeffreys, laplace, sg, minimax, shrink,
+        /// grassberger, dirichlet:A, or all.
+        #[arg(long, default_value = "plugin")]
+        method: String,
+        /// The alphabet size K: pads the counts with zeros up to K outcomes.
+        #[arg(long)]
+        alphabet: Option<usize>,
+    },
 }

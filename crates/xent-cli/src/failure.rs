@@ -28,9 +28,9 @@ impl Failure {
         }
     }
 
-    pub fn data(message: String) -> Failure {
+    pub fn data(message: impl Into<String>) -> Failure {
         Failure {
-            message,
+            message: message.into(),
             usage: false,
         }
     }

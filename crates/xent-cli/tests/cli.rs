@@ -636,3 +636,82 @@ fn png_plots() {
     );
     assert!(err.contains(".svg or .png"), "{err}");
 }
+
+#[test]
+fn estimate_entropy_from_counts_and_samples() {
+    let counts = "4,2,3,0,2,4,0,0,2,1,1";
+    let out = ok(&[
+        "estimate",
+        "entropy",
+        counts,
+        "--method",
+        "chao-shen",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        (v["value"].as_f64().unwrap() - 2.201137101279585).abs() < 1e-12,
+        "{out}"
+    );
+    let out = ok(&[
+        "estimate", "entropy", counts, "--method", "shrink", "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        (v["lambda"].as_f64().unwrap() - 0.766393442622951).abs() < 1e-12,
+        "{out}"
+    );
+    let out = ok(&["estimate", "entropy", counts, "--method", "all", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "plugin",
+        "miller-madow",
+        "chao-shen",
+        "jeffreys",
+        "laplace",
+        "sg",
+        "minimax",
+        "shrink",
+        "grassberger",
+    ] {
+        assert!(v["values"][key].is_number(), "{key} in {out}");
+    }
+    let out = ok(&[
+        "estimate",
+        "entropy",
+        "2,1,1",
+        "--method",
+        "miller-madow",
+        "--base",
+        "2",
+    ]);
+    assert!(out.starts_with("H = 1.86067376022224"), "{out}");
+    // Padding the alphabet changes the estimators that depend on K.
+    let a = ok(&[
+        "estimate", "entropy", "2,1,1", "--method", "laplace", "--json",
+    ]);
+    let b = ok(&[
+        "estimate",
+        "entropy",
+        "2,1,1",
+        "--method",
+        "laplace",
+        "--alphabet",
+        "10",
+        "--json",
+    ]);
+    assert_ne!(a, b);
+    let samples = temp_file("estimate", "s.txt", b"a\nb\na\nc\n");
+    let out = ok(&[
+        "estimate",
+        "entropy",
+        "--samples",
+        samples.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out, "{\"value\":1.0397207708399179}\n");
+    let err = fails(&["estimate", "entropy", "0,0"], 1);
+    assert!(err.contains("every count is 0"), "{err}");
+    fails(&["estimate", "entropy", "1,2", "--method", "nope"], 2);
+    fails(&["estimate", "entropy", "1,2,3", "--alphabet", "2"], 2);
+}

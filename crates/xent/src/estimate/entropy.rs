@@ -33,7 +33,7 @@ pub enum Estimator {
 
 impl Estimator {
     /// Every estimator, with the names the CLI uses.
-    pub const ALL: [(&'static str, Estimator); 10] = [
+    pub const ALL: [(&'static str, Estimator); 9] = [
         ("plugin", Estimator::Plugin),
         ("miller-madow", Estimator::MillerMadow),
         ("chao-shen", Estimator::ChaoShen),
@@ -43,7 +43,6 @@ impl Estimator {
         ("minimax", Estimator::Minimax),
         ("shrink", Estimator::Shrink),
         ("grassberger", Estimator::Grassberger),
-        ("dirichlet-1", Estimator::Dirichlet(1.0)),
     ];
 }
 

@@ -31,7 +31,11 @@ mod tests {
     #[test]
     fn known_values() {
         let euler = 0.577_215_664_901_532_9;
-        assert!((digamma(1.0) + euler).abs() < 1e-15, "{}", digamma(1.0) + euler);
+        assert!(
+            (digamma(1.0) + euler).abs() < 1e-15,
+            "{}",
+            digamma(1.0) + euler
+        );
         assert!((digamma(0.5) + euler + 2.0 * std::f64::consts::LN_2).abs() < 1e-14);
         // ψ(n) = H_{n−1} − γ.
         let h9: f64 = (1..10).map(|k| 1.0 / k as f64).sum();
