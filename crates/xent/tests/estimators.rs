@@ -155,3 +155,24 @@ fn bias_corrections_move_the_plugin_estimate_up_on_small_samples() {
         assert!(entropy(&counts, e).unwrap().value > plugin, "{e:?}");
     }
 }
+
+#[test]
+fn divergences_from_counts() {
+    use xent::estimate::{kl_from_counts, mutual_information_from_counts, FrequencyEstimator};
+    let table = ndarray::array![[10.0, 2.0], [3.0, 5.0]];
+    let mi = mutual_information_from_counts(table.view(), FrequencyEstimator::Plugin).unwrap();
+    let c = case("mi_contingency");
+    assert!((mi - c["expected"].as_f64().unwrap()).abs() < 1e-15);
+    // Shrinkage pulls a small table towards independence: less mutual information.
+    let shrunk = mutual_information_from_counts(table.view(), FrequencyEstimator::Shrink).unwrap();
+    assert!(shrunk < mi && shrunk >= 0.0, "{shrunk} vs {mi}");
+    let independent = ndarray::array![[4.0, 4.0], [4.0, 4.0]];
+    assert_eq!(
+        mutual_information_from_counts(independent.view(), FrequencyEstimator::Plugin).unwrap(),
+        0.0
+    );
+    // KL from counts is the KL of the normalised counts.
+    let d = kl_from_counts(&[1.0, 2.0], &[3.0, 1.0], FrequencyEstimator::Plugin).unwrap();
+    assert!((d - case("kl_unnormalized")["expected"].as_f64().unwrap()).abs() < 1e-15);
+    assert!(kl_from_counts(&[1.0, 2.0], &[3.0], FrequencyEstimator::Plugin).is_err());
+}

@@ -83,6 +83,31 @@ pub struct Estimate {
 }
 
 /// Checks counts (finite, ≥ 0, not all zero) and returns their total n.
+pub(crate) fn checked_total(counts: &[f64]) -> Result<f64, Error> {
+    total(counts)
+}
+
+/// The James–Stein shrinkage frequencies λ/K + (1 − λ)·y/n and the intensity λ
+/// (Hausser & Strimmer 2009, as R's `freqs.shrink`).
+pub(crate) fn shrink_frequencies(counts: &[f64]) -> Result<(Vec<f64>, f64), Error> {
+    let n = total(counts)?;
+    let k = counts.len() as f64;
+    let target = 1.0 / k;
+    let u = |y: f64| y / n;
+    let sum_u2 = compensated_sum(counts.iter().map(|&y| u(y) * u(y)));
+    let msp = compensated_sum(counts.iter().map(|&y| (target - u(y)).powi(2)));
+    let lambda = if msp == 0.0 || n <= 1.0 {
+        1.0
+    } else {
+        ((1.0 - sum_u2) / ((n - 1.0) * msp)).clamp(0.0, 1.0)
+    };
+    let p = counts
+        .iter()
+        .map(|&y| lambda * target + (1.0 - lambda) * u(y))
+        .collect();
+    Ok((p, lambda))
+}
+
 fn total(counts: &[f64]) -> Result<f64, Error> {
     if counts.is_empty() {
         return Err(Error::Empty { input: "counts" });
@@ -174,22 +199,9 @@ pub fn entropy(counts: &[f64], estimator: Estimator) -> Result<Estimate, Error> 
         Estimator::SchurmannGrassberger => dirichlet(1.0 / k)?,
         Estimator::Minimax => dirichlet(n.sqrt() / k)?,
         Estimator::Shrink => {
-            let target = 1.0 / k;
-            let u = |y: f64| y / n;
-            let sum_u2 = compensated_sum(counts.iter().map(|&y| u(y) * u(y)));
-            let msp = compensated_sum(counts.iter().map(|&y| (target - u(y)).powi(2)));
-            let lambda = if msp == 0.0 || n <= 1.0 {
-                1.0
-            } else {
-                ((1.0 - sum_u2) / ((n - 1.0) * msp)).clamp(0.0, 1.0)
-            };
-            let value = plugin_of(
-                counts
-                    .iter()
-                    .map(|&y| lambda * target + (1.0 - lambda) * u(y)),
-            );
+            let (p, lambda) = shrink_frequencies(counts)?;
             Estimate {
-                value,
+                value: plugin_of(p.into_iter()),
                 lambda: Some(lambda),
             }
         }

@@ -13,6 +13,9 @@
 //! | [`Estimator::Shrink`] | plug-in of λ/K + (1 − λ) p̂, λ = (1 − Σp̂²) / ((n − 1) Σ (1/K − p̂)²) clamped to [0, 1] | James–Stein, Hausser & Strimmer (2009) |
 //! | [`Estimator::Grassberger`] | ln n − (1/n) Σ yᵢ G(yᵢ), G(y) = ψ(y) + ½(−1)ʸ (ψ((y+1)/2) − ψ(y/2)) | Grassberger (2003) |
 //!
+//! KL divergence and mutual information from counts: [`kl_from_counts`] and
+//! [`mutual_information_from_counts`], with plug-in or shrinkage frequencies.
+//!
 //! ```
 //! use xent::estimate::{entropy, Estimator};
 //! let counts = [4.0, 2.0, 3.0, 0.0, 2.0, 4.0, 0.0, 0.0, 2.0, 1.0, 1.0];
@@ -22,7 +25,9 @@
 //! # Ok::<(), xent::Error>(())
 //! ```
 
+mod divergence;
 mod entropy;
 mod special;
 
+pub use divergence::{kl_from_counts, mutual_information_from_counts, FrequencyEstimator};
 pub use entropy::{entropy, entropy_in_base, entropy_of_samples, Estimate, Estimator};
