@@ -176,3 +176,29 @@ fn divergences_from_counts() {
     assert!((d - case("kl_unnormalized")["expected"].as_f64().unwrap()).abs() < 1e-15);
     assert!(kl_from_counts(&[1.0, 2.0], &[3.0], FrequencyEstimator::Plugin).is_err());
 }
+
+#[test]
+fn nsb_posterior_mean_and_spread() {
+    let c = counts(&case("counts_ML"));
+    let e = entropy(&c, Estimator::Nsb).unwrap();
+    // The same posterior integrated on a 20001-point grid with scipy (gammaln, digamma,
+    // polygamma; SciPy 1.17.1): 2.1877742914599834.
+    assert!((e.value - 2.1877742914599834).abs() < 1e-6, "{}", e.value);
+    let sd = e.sd.unwrap();
+    assert!(sd > 0.05 && sd < 0.5, "{sd}");
+    // More data, less posterior spread; plentiful data, the plug-in value.
+    let big: Vec<f64> = c.iter().map(|y| y * 1000.0).collect();
+    let e_big = entropy(&big, Estimator::Nsb).unwrap();
+    assert!(e_big.sd.unwrap() < sd / 10.0);
+    let plugin = entropy(&big, Estimator::Plugin).unwrap().value;
+    assert!(
+        (e_big.value - plugin).abs() < 0.01,
+        "{} vs {plugin}",
+        e_big.value
+    );
+    // K = 1 and huge counts.
+    assert_eq!(entropy(&[7.0], Estimator::Nsb).unwrap().value, 0.0);
+    let huge = entropy(&[1e15, 1e15, 2e15], Estimator::Nsb).unwrap();
+    let exact = -(0.25f64 * 0.25f64.ln() * 2.0 + 0.5 * 0.5f64.ln());
+    assert!((huge.value - exact).abs() < 1e-12, "{}", huge.value);
+}

@@ -54,17 +54,21 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         return Ok(text);
     }
     let estimator: Estimator = method.parse().map_err(Failure::usage)?;
-    let Estimate { value, lambda } = estimate(estimator)?;
+    let Estimate { value, lambda, sd } = estimate(estimator)?;
     if common.json {
         let mut object = json!({ "value": json_number(value) });
         if let Some(l) = lambda {
             object["lambda"] = json_number(l);
         }
+        if let Some(sd) = sd {
+            object["sd"] = json_number(sd);
+        }
         return Ok(format!("{object}\n"));
     }
-    Ok(match lambda {
-        Some(l) => format!("H = {value} {unit} ({method}, shrinkage intensity λ = {l})\n"),
-        None => format!("H = {value} {unit} ({method})\n"),
+    Ok(match (lambda, sd) {
+        (Some(l), _) => format!("H = {value} {unit} ({method}, shrinkage intensity λ = {l})\n"),
+        (_, Some(sd)) => format!("H = {value} ± {sd} {unit} ({method}, posterior s.d.)\n"),
+        _ => format!("H = {value} {unit} ({method})\n"),
     })
 }
 

@@ -29,11 +29,15 @@ pub enum Estimator {
     Shrink,
     /// Grassberger (2003).
     Grassberger,
+    /// NSB (Nemenman, Shafee & Bialek 2002): posterior mean under a prior flat in H, with its
+    /// posterior standard deviation; K = the number of bins given (pad with zeros, or the
+    /// CLI's `--alphabet K`, for an alphabet larger than the one observed).
+    Nsb,
 }
 
 impl Estimator {
     /// Every estimator, with the names the CLI uses.
-    pub const ALL: [(&'static str, Estimator); 9] = [
+    pub const ALL: [(&'static str, Estimator); 10] = [
         ("plugin", Estimator::Plugin),
         ("miller-madow", Estimator::MillerMadow),
         ("chao-shen", Estimator::ChaoShen),
@@ -43,6 +47,7 @@ impl Estimator {
         ("minimax", Estimator::Minimax),
         ("shrink", Estimator::Shrink),
         ("grassberger", Estimator::Grassberger),
+        ("nsb", Estimator::Nsb),
     ];
 }
 
@@ -80,6 +85,8 @@ pub struct Estimate {
     pub value: f64,
     /// The shrinkage intensity λ of [`Estimator::Shrink`].
     pub lambda: Option<f64>,
+    /// The posterior standard deviation of [`Estimator::Nsb`].
+    pub sd: Option<f64>,
 }
 
 /// Checks counts (finite, ≥ 0, not all zero) and returns their total n.
@@ -159,6 +166,7 @@ pub fn entropy(counts: &[f64], estimator: Estimator) -> Result<Estimate, Error> 
     let plain = |value| Estimate {
         value,
         lambda: None,
+        sd: None,
     };
     let dirichlet = |a: f64| -> Result<Estimate, Error> {
         if !(a.is_finite() && a >= 0.0) {
@@ -203,6 +211,15 @@ pub fn entropy(counts: &[f64], estimator: Estimator) -> Result<Estimate, Error> 
             Estimate {
                 value: plugin_of(p.into_iter()),
                 lambda: Some(lambda),
+                sd: None,
+            }
+        }
+        Estimator::Nsb => {
+            let (value, sd) = super::nsb::nsb(counts, n);
+            Estimate {
+                value,
+                lambda: None,
+                sd: Some(sd),
             }
         }
         Estimator::Grassberger => {
@@ -236,6 +253,7 @@ pub fn entropy_in_base(
     let e = entropy(counts, estimator)?;
     Ok(Estimate {
         value: base.from_nats(e.value),
+        sd: e.sd.map(|sd| base.from_nats(sd)),
         ..e
     })
 }

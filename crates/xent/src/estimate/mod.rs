@@ -12,6 +12,7 @@
 //! | [`Estimator::Dirichlet`] | plug-in of (y + a)/(n + K a) | Jeffreys a = ½, Laplace a = 1, Schürmann–Grassberger a = 1/K, minimax a = √n/K |
 //! | [`Estimator::Shrink`] | plug-in of λ/K + (1 − λ) p̂, λ = (1 − Σp̂²) / ((n − 1) Σ (1/K − p̂)²) clamped to [0, 1] | James–Stein, Hausser & Strimmer (2009) |
 //! | [`Estimator::Grassberger`] | ln n − (1/n) Σ yᵢ G(yᵢ), G(y) = ψ(y) + ½(−1)ʸ (ψ((y+1)/2) − ψ(y/2)) | Grassberger (2003) |
+//! | [`Estimator::Nsb`] | ∫ E[H | y, β] p(y | β) (dξ/dβ) dβ / ∫ p(y | β) (dξ/dβ) dβ, ξ(β) = ψ(Kβ+1) − ψ(β+1); with its posterior s.d. | Nemenman, Shafee & Bialek (2002) |
 //!
 //! KL divergence and mutual information from counts: [`kl_from_counts`] and
 //! [`mutual_information_from_counts`], with plug-in or shrinkage frequencies.
@@ -27,6 +28,7 @@
 
 mod divergence;
 mod entropy;
+mod nsb;
 mod special;
 
 pub use divergence::{kl_from_counts, mutual_information_from_counts, FrequencyEstimator};

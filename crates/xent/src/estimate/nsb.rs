@@ -1,0 +1,115 @@
+//! The NSB estimator (Nemenman, Shafee & Bialek 2002): the posterior mean and standard
+//! deviation of the entropy under a mixture of symmetric Dirichlet priors whose weights make
+//! the prior on the entropy itself flat.
+
+use super::special::{digamma, ln_gamma, ln_gamma_shift, trigamma};
+
+/// Counts grouped by value: (count y > 0, how many bins have it).
+fn grouped(counts: &[f64]) -> Vec<(f64, f64)> {
+    let mut values: Vec<f64> = counts.iter().copied().filter(|&y| y > 0.0).collect();
+    values.sort_by(f64::total_cmp);
+    let mut groups: Vec<(f64, f64)> = Vec::new();
+    for y in values {
+        match groups.last_mut() {
+            Some((v, m)) if *v == y => *m += 1.0,
+            _ => groups.push((y, 1.0)),
+        }
+    }
+    groups
+}
+
+/// (posterior mean, posterior standard deviation) of H in nats; K is the number of bins.
+pub(crate) fn nsb(counts: &[f64], n: f64) -> (f64, f64) {
+    let k = counts.len() as f64;
+    if k <= 1.0 {
+        return (0.0, 0.0);
+    }
+    let groups = grouped(counts);
+    let zeros = k - groups.iter().map(|(_, m)| m).sum::<f64>();
+    // log of marginal likelihood × prior density dξ/dβ × Jacobian β, in t = ln β.
+    let log_weight = |t: f64| {
+        let b = t.exp();
+        // ln Γ(Kβ)/Γ(n + Kβ) + Σ ln Γ(yᵢ + β)/Γ(β), up to terms that do not depend on β
+        // (ln Γ(n) and ln Γ(yᵢ) are dropped: with counts of 10¹⁵ they would swamp the rest).
+        let likelihood = ln_gamma(k * b) - ln_gamma_shift(n, k * b)
+            + groups
+                .iter()
+                .map(|&(y, m)| m * (ln_gamma_shift(y, b) - ln_gamma(b)))
+                .sum::<f64>();
+        let prior = k * trigamma(k * b + 1.0) - trigamma(b + 1.0);
+        likelihood + prior.max(f64::MIN_POSITIVE).ln() + t
+    };
+    // First and second moments of H given β (Wolpert & Wolf 1995).
+    let moments = |b: f64| {
+        let a_total = n + k * b;
+        let mean = digamma(a_total + 1.0)
+            - groups
+                .iter()
+                .map(|&(y, m)| m * (y + b) * digamma(y + b + 1.0))
+                .sum::<f64>()
+                / a_total
+            - zeros * b * digamma(b + 1.0) / a_total;
+        let c = digamma(a_total + 2.0);
+        let d = trigamma(a_total + 2.0);
+        let (mut s1, mut s2, mut sa2, mut t2) = (0.0, 0.0, 0.0, 0.0);
+        let mut add = |a: f64, m: f64| {
+            if m == 0.0 {
+                return;
+            }
+            let u = digamma(a + 1.0) - c;
+            s1 += m * a * u;
+            s2 += m * a * a * u * u;
+            sa2 += m * a * a;
+            let v = digamma(a + 2.0) - c;
+            t2 += m * a * (a + 1.0) * (v * v + trigamma(a + 2.0) - d);
+        };
+        for &(y, m) in &groups {
+            add(y + b, m);
+        }
+        add(b, zeros);
+        let second =
+            (s1 * s1 - s2 - d * (a_total * a_total - sa2) + t2) / (a_total * (a_total + 1.0));
+        (mean, second)
+    };
+    // Locate the posterior's mass on a coarse grid, then integrate on a fine one around it.
+    let (lo, hi) = ((1e-8f64).ln(), (1e6f64).ln());
+    let coarse: Vec<(f64, f64)> = (0..=140)
+        .map(|i| {
+            let t = lo + (hi - lo) * i as f64 / 140.0;
+            (t, log_weight(t))
+        })
+        .collect();
+    let peak = coarse.iter().map(|c| c.1).fold(f64::NEG_INFINITY, f64::max);
+    let step = (hi - lo) / 140.0;
+    let inside: Vec<f64> = coarse
+        .iter()
+        .filter(|c| c.1 > peak - 40.0)
+        .map(|c| c.0)
+        .collect();
+    let (a, b) = (
+        inside.first().copied().unwrap_or(lo) - step,
+        inside.last().copied().unwrap_or(hi) + step,
+    );
+    let points = 400;
+    let (mut w_sum, mut h_sum, mut h2_sum) = (0.0, 0.0, 0.0);
+    let fine: Vec<(f64, f64)> = (0..=points)
+        .map(|i| {
+            let t = a + (b - a) * i as f64 / points as f64;
+            (t, log_weight(t))
+        })
+        .collect();
+    let top = fine.iter().map(|f| f.1).fold(f64::NEG_INFINITY, f64::max);
+    for (t, lw) in fine {
+        let w = (lw - top).exp();
+        if w < 1e-300 {
+            continue;
+        }
+        let (m1, m2) = moments(t.exp());
+        w_sum += w;
+        h_sum += w * m1;
+        h2_sum += w * m2;
+    }
+    let mean = h_sum / w_sum;
+    let variance = (h2_sum / w_sum - mean * mean).max(0.0);
+    (mean, variance.sqrt())
+}
