@@ -348,5 +348,23 @@ pub enum EstimateKind {
         /// The alphabet size K: pads the counts with zeros up to K outcomes.
         #[arg(long)]
         alphabet: Option<usize>,
+        /// Also report a bootstrap standard deviation from this many seeded replicates.
+        #[arg(long)]
+        bootstrap: Option<usize>,
+        /// Seed of the bootstrap.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Mutual information of a contingency table of counts (rows: X, columns: Y).
+    Mi {
+        /// The table (CSV or 2-D NPY), or with --samples two columns of labels.
+        #[arg(allow_hyphen_values = true, required_unless_present = "samples")]
+        table: Option<String>,
+        /// A CSV file of two columns of labels (any text), one sample per line, counted first.
+        #[arg(long, conflicts_with = "table")]
+        samples: Option<PathBuf>,
+        /// plugin or shrink.
+        #[arg(long, default_value = "plugin")]
+        method: String,
     },
 }

@@ -709,9 +709,71 @@ fn estimate_entropy_from_counts_and_samples() {
         samples.to_str().unwrap(),
         "--json",
     ]);
-    assert_eq!(out, "{\"value\":1.0397207708399179}\n");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["value"].as_f64(), Some(1.0397207708399179));
+    assert!(v["sd"].as_f64().unwrap() > 0.0, "the plug-in's asymptotic s.d. in {out}");
     let err = fails(&["estimate", "entropy", "0,0"], 1);
     assert!(err.contains("every count is 0"), "{err}");
     fails(&["estimate", "entropy", "1,2", "--method", "nope"], 2);
     fails(&["estimate", "entropy", "1,2,3", "--alphabet", "2"], 2);
+}
+
+#[test]
+fn estimate_mutual_information_and_bootstrap() {
+    let pairs = temp_file("estimate-mi", "ab.csv", b"0,0\n0,0\n1,1\n1,1\n2,1\n2,2\n");
+    let out = ok(&[
+        "estimate",
+        "mi",
+        "--samples",
+        pairs.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // scikit-learn: mutual_info_score([0,0,1,1,2,2], [0,0,1,1,1,2]) = 0.7803552045207032
+    assert!(
+        (v["value"].as_f64().unwrap() - 0.7803552045207032).abs() < 1e-15,
+        "{out}"
+    );
+    let table = temp_file("estimate-mi", "t.csv", b"10,2\n3,5\n");
+    let plugin = ok(&["estimate", "mi", table.to_str().unwrap(), "--json"]);
+    let shrink = ok(&[
+        "estimate",
+        "mi",
+        table.to_str().unwrap(),
+        "--method",
+        "shrink",
+        "--json",
+    ]);
+    assert_ne!(plugin, shrink);
+    fails(
+        &["estimate", "mi", table.to_str().unwrap(), "--method", "nsb"],
+        2,
+    );
+    let a = ok(&[
+        "estimate",
+        "entropy",
+        "4,2,3,1",
+        "--method",
+        "chao-shen",
+        "--bootstrap",
+        "100",
+        "--seed",
+        "5",
+        "--json",
+    ]);
+    let b = ok(&[
+        "estimate",
+        "entropy",
+        "4,2,3,1",
+        "--method",
+        "chao-shen",
+        "--bootstrap",
+        "100",
+        "--seed",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(a, b, "seeded bootstrap is reproducible");
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert!(v["sd"].as_f64().unwrap() > 0.0);
 }

@@ -5,15 +5,27 @@ use crate::failure::Failure;
 use crate::operand::Operand;
 use crate::output::json_number;
 use serde_json::{json, Map, Value};
-use xent::estimate::{entropy_in_base, Estimate, Estimator};
+use xent::estimate::{
+    entropy_in_base, entropy_with_bootstrap, mutual_information_from_counts, Estimate, Estimator,
+    FrequencyEstimator,
+};
 
 pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
-    let EstimateKind::Entropy {
-        counts,
-        samples,
-        method,
-        alphabet,
-    } = what;
+    let (counts, samples, method, alphabet, bootstrap, seed) = match what {
+        EstimateKind::Entropy {
+            counts,
+            samples,
+            method,
+            alphabet,
+            bootstrap,
+            seed,
+        } => (counts, samples, method, alphabet, bootstrap, *seed),
+        EstimateKind::Mi {
+            table,
+            samples,
+            method,
+        } => return mutual_information(common, table.as_deref(), samples.as_deref(), method),
+    };
     let mut counts = match (counts, samples) {
         (Some(text), _) => load_counts(text)?,
         (None, Some(path)) => count_samples(path)?,
@@ -30,7 +42,15 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
     }
     let unit = common.base.unit();
     let estimate = |e: Estimator| {
-        entropy_in_base(&counts, e, common.base).map_err(|err| match err {
+        let result = match bootstrap {
+            Some(r) => entropy_with_bootstrap(&counts, e, *r, seed).map(|est| Estimate {
+                value: common.base.from_nats(est.value),
+                sd: est.sd.map(|sd| common.base.from_nats(sd)),
+                ..est
+            }),
+            None => entropy_in_base(&counts, e, common.base),
+        };
+        result.map_err(|err| match err {
             xent::Error::ZeroSum { .. } => Failure::data("counts: every count is 0"),
             other => Failure::data(format!("counts: {other}")),
         })
@@ -67,7 +87,7 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
     }
     Ok(match (lambda, sd) {
         (Some(l), _) => format!("H = {value} {unit} ({method}, shrinkage intensity λ = {l})\n"),
-        (_, Some(sd)) => format!("H = {value} ± {sd} {unit} ({method}, posterior s.d.)\n"),
+        (_, Some(sd)) => format!("H = {value} ± {sd} {unit} ({method}, standard deviation)\n"),
         _ => format!("H = {value} {unit} ({method})\n"),
     })
 }
@@ -102,4 +122,79 @@ fn count_samples(path: &std::path::Path) -> Result<Vec<f64>, Failure> {
         return Err(Failure::data(format!("{}: no samples", path.display())));
     }
     Ok(counts.into_values().collect())
+}
+
+/// `xent estimate mi`: a contingency table, or two label columns counted into one.
+fn mutual_information(
+    common: &Common,
+    table: Option<&str>,
+    samples: Option<&std::path::Path>,
+    method: &str,
+) -> Result<String, Failure> {
+    let how = match method {
+        "plugin" => FrequencyEstimator::Plugin,
+        "shrink" => FrequencyEstimator::Shrink,
+        other => {
+            return Err(Failure::usage(format!(
+                "unknown method {other:?}: use plugin or shrink"
+            )))
+        }
+    };
+    let counts = match (table, samples) {
+        (Some(t), _) => Operand::load("TABLE", t)?.table.values,
+        (None, Some(path)) => contingency(path)?,
+        (None, None) => return Err(Failure::usage("give TABLE or --samples FILE")),
+    };
+    let nats = mutual_information_from_counts(counts.view(), how).map_err(|e| match e {
+        xent::Error::ZeroSum { .. } | xent::Error::TableZeroSum { .. } => {
+            Failure::data("table: every count is 0")
+        }
+        other => Failure::data(format!("table: {other}")),
+    })?;
+    let value = common.base.from_nats(nats);
+    Ok(if common.json {
+        format!("{}\n", json!({ "value": json_number(value) }))
+    } else {
+        format!("I(X;Y) = {value} {} ({method})\n", common.base.unit())
+    })
+}
+
+/// A contingency table from a CSV of two label columns (any text).
+fn contingency(path: &std::path::Path) -> Result<ndarray::Array2<f64>, Failure> {
+    use std::collections::BTreeMap;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::data(format!("{}: {e}", path.display())))?;
+    let mut pairs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (a, b) = line.split_once(',').ok_or_else(|| {
+            Failure::data(format!(
+                "{}:{}: expected two comma-separated labels",
+                path.display(),
+                i + 1
+            ))
+        })?;
+        pairs.push((a.trim().to_string(), b.trim().to_string()));
+    }
+    if pairs.is_empty() {
+        return Err(Failure::data(format!("{}: no samples", path.display())));
+    }
+    let index = |values: Vec<&String>| -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for v in values {
+            let next = m.len();
+            m.entry(v.clone()).or_insert(next);
+        }
+        m
+    };
+    let xs = index(pairs.iter().map(|p| &p.0).collect());
+    let ys = index(pairs.iter().map(|p| &p.1).collect());
+    let mut table = ndarray::Array2::zeros((xs.len(), ys.len()));
+    for (a, b) in &pairs {
+        table[[xs[a], ys[b]]] += 1.0;
+    }
+    Ok(table)
 }

@@ -85,7 +85,10 @@ pub struct Estimate {
     pub value: f64,
     /// The shrinkage intensity λ of [`Estimator::Shrink`].
     pub lambda: Option<f64>,
-    /// The posterior standard deviation of [`Estimator::Nsb`].
+    /// A standard deviation where the estimator defines one: the asymptotic formula for
+    /// [`Estimator::Plugin`] and [`Estimator::MillerMadow`], the posterior s.d. for
+    /// [`Estimator::Nsb`]; [`entropy_with_bootstrap`](super::entropy_with_bootstrap) fills
+    /// it for any estimator.
     pub sd: Option<f64>,
 }
 
@@ -180,10 +183,16 @@ pub fn entropy(counts: &[f64], estimator: Estimator) -> Result<Estimate, Error> 
         Ok(plain(plugin_of(counts.iter().map(|&y| (y + a) / na))))
     };
     Ok(match estimator {
-        Estimator::Plugin => plain(plugin_of(counts.iter().map(|&y| y / n))),
+        Estimator::Plugin => Estimate {
+            sd: Some(super::bootstrap::plugin_sd(counts, n)),
+            ..plain(plugin_of(counts.iter().map(|&y| y / n)))
+        },
         Estimator::MillerMadow => {
             let m = counts.iter().filter(|&&y| y > 0.0).count() as f64;
-            plain(plugin_of(counts.iter().map(|&y| y / n)) + (m - 1.0) / (2.0 * n))
+            Estimate {
+                sd: Some(super::bootstrap::plugin_sd(counts, n)),
+                ..plain(plugin_of(counts.iter().map(|&y| y / n)) + (m - 1.0) / (2.0 * n))
+            }
         }
         Estimator::ChaoShen => {
             let mut f1 = counts.iter().filter(|&&y| y == 1.0).count() as f64;

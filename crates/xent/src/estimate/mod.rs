@@ -26,10 +26,12 @@
 //! # Ok::<(), xent::Error>(())
 //! ```
 
+mod bootstrap;
 mod divergence;
 mod entropy;
 mod nsb;
 mod special;
 
+pub use bootstrap::entropy_with_bootstrap;
 pub use divergence::{kl_from_counts, mutual_information_from_counts, FrequencyEstimator};
 pub use entropy::{entropy, entropy_in_base, entropy_of_samples, Estimate, Estimator};
