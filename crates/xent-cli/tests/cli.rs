@@ -711,7 +711,10 @@ fn estimate_entropy_from_counts_and_samples() {
     ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["value"].as_f64(), Some(1.0397207708399179));
-    assert!(v["sd"].as_f64().unwrap() > 0.0, "the plug-in's asymptotic s.d. in {out}");
+    assert!(
+        v["sd"].as_f64().unwrap() > 0.0,
+        "the plug-in's asymptotic s.d. in {out}"
+    );
     let err = fails(&["estimate", "entropy", "0,0"], 1);
     assert!(err.contains("every count is 0"), "{err}");
     fails(&["estimate", "entropy", "1,2", "--method", "nope"], 2);

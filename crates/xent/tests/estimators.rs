@@ -261,3 +261,14 @@ fn standard_deviations_analytic_and_bootstrap_agree() {
     let huge = entropy_with_bootstrap(&[1e15, 2e15], Estimator::Plugin, 20, 0).unwrap();
     assert!(huge.sd.unwrap() < 1e-6);
 }
+
+#[test]
+fn chi_squared_matches_scipy() {
+    use xent::estimate::chi_squared_independence;
+    // scipy.stats.chi2_contingency(table, correction=False).statistic, SciPy 1.17.1.
+    let t = ndarray::array![[4.0, 0.0, 1.0], [2.0, 3.0, 5.0], [0.0, 1.0, 7.0]];
+    let (x2, dof) = chi_squared_independence(t.view()).unwrap();
+    assert!((x2 - 12.307211538461539).abs() < 1e-12, "{x2}");
+    assert_eq!(dof, 4);
+    assert!(chi_squared_independence(ndarray::array![[0.0, 0.0]].view()).is_err());
+}

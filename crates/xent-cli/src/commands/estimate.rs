@@ -6,8 +6,8 @@ use crate::operand::Operand;
 use crate::output::json_number;
 use serde_json::{json, Map, Value};
 use xent::estimate::{
-    entropy_in_base, entropy_with_bootstrap, mutual_information_from_counts, Estimate, Estimator,
-    FrequencyEstimator,
+    chi_squared_independence, entropy_in_base, entropy_with_bootstrap,
+    mutual_information_from_counts, Estimate, Estimator, FrequencyEstimator,
 };
 
 pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
@@ -152,10 +152,18 @@ fn mutual_information(
         other => Failure::data(format!("table: {other}")),
     })?;
     let value = common.base.from_nats(nats);
+    let (chi2, dof) = chi_squared_independence(counts.view())
+        .map_err(|e| Failure::data(format!("table: {e}")))?;
     Ok(if common.json {
-        format!("{}\n", json!({ "value": json_number(value) }))
+        format!(
+            "{}\n",
+            json!({ "value": json_number(value), "chi2": json_number(chi2), "dof": dof })
+        )
     } else {
-        format!("I(X;Y) = {value} {} ({method})\n", common.base.unit())
+        format!(
+            "I(X;Y) = {value} {} ({method}); Pearson's chi-squared = {chi2} with {dof} degrees of freedom\n",
+            common.base.unit()
+        )
     })
 }
 

@@ -76,3 +76,35 @@ pub fn mutual_information_from_counts(
         .policy(InputPolicy::Normalize)
         .mutual_information(joint.view())
 }
+
+/// Pearson's chi-squared statistic of independence of a contingency table of counts:
+/// X² = Σ (O − E)²/E with E = (row total × column total)/n, and its degrees of freedom
+/// (rows − 1)(columns − 1). As `scipy.stats.chi2_contingency(table, correction=False)`.
+/// Cells with E = 0 (an empty row or column) are skipped. For large n, X² ≈ 2n·I(X;Y) in nats.
+///
+/// # Errors
+/// The count checks of [`entropy`](super::entropy), on the table's cells.
+///
+/// # Example
+/// ```
+/// use xent::estimate::chi_squared_independence;
+/// let (x2, dof) = chi_squared_independence(ndarray::array![[10.0, 2.0], [3.0, 5.0]].view())?;
+/// assert!((x2 - 4.432234432234433).abs() < 1e-12); // scipy.stats.chi2_contingency
+/// assert_eq!(dof, 1);
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn chi_squared_independence(table: ArrayView2<'_, f64>) -> Result<(f64, usize), Error> {
+    let cells: Vec<f64> = table.iter().copied().collect();
+    let n = super::entropy::checked_total(&cells)?;
+    let rows: Vec<f64> = table.rows().into_iter().map(|r| r.sum()).collect();
+    let cols: Vec<f64> = table.columns().into_iter().map(|c| c.sum()).collect();
+    let mut x2 = 0.0;
+    for ((i, j), &o) in table.indexed_iter() {
+        let e = rows[i] * cols[j] / n;
+        if e > 0.0 {
+            x2 += (o - e) * (o - e) / e;
+        }
+    }
+    let dof = table.nrows().saturating_sub(1) * table.ncols().saturating_sub(1);
+    Ok((x2, dof))
+}

@@ -47,7 +47,10 @@
 //! | dirichlet(0.1) | 1000 | 10000 | 4.890 | -0.026 / 0.029 | -0.008 / 0.015 | -0.003 / 0.013 | +0.196 / 0.196 | +0.358 / 0.358 | -0.025 / 0.028 | +0.031 / 0.033 | +0.020 / 0.024 | -0.004 / 0.014 | -0.001 / 0.013 |
 //!
 //! KL divergence and mutual information from counts: [`kl_from_counts`] and
-//! [`mutual_information_from_counts`], with plug-in or shrinkage frequencies.
+//! [`mutual_information_from_counts`], with plug-in or shrinkage frequencies; Pearson's
+//! chi-squared statistic of independence: [`chi_squared_independence`]. Standard deviations:
+//! the plug-in's asymptotic formula and NSB's posterior s.d. in [`Estimate::sd`], a seeded
+//! bootstrap for any estimator in [`entropy_with_bootstrap`].
 //!
 //! ```
 //! use xent::estimate::{entropy, Estimator};
@@ -65,5 +68,7 @@ mod nsb;
 mod special;
 
 pub use bootstrap::entropy_with_bootstrap;
-pub use divergence::{kl_from_counts, mutual_information_from_counts, FrequencyEstimator};
+pub use divergence::{
+    chi_squared_independence, kl_from_counts, mutual_information_from_counts, FrequencyEstimator,
+};
 pub use entropy::{entropy, entropy_in_base, entropy_of_samples, Estimate, Estimator};
