@@ -422,18 +422,8 @@ impl CrossEntropy {
         scale: Option<&[f64]>,
         classes: usize,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
-        let w32: Option<Vec<f32>> = self
-            .weight
-            .as_ref()
-            .map(|w| w.iter().map(|&x| x as f32).collect());
-        let options = CeRowOptions {
-            weight: self.weight.as_deref().zip(w32.as_deref()),
-            weight_sum: self.weight.as_ref().map_or(classes as f64, |w| {
-                kernels::compensated_sum(w.iter().copied())
-            }),
-            smoothing: self.label_smoothing,
-            z_loss: self.z_loss,
-        };
+        let w32 = self.weights_f32();
+        let options = self.row_options(w32.as_deref(), classes);
         let exact = |kernel: &mut RowKernel<'_>, i: usize, row: &[f32], out: Option<&mut [f32]>| {
             kernel.load(ndarray::ArrayView1::from(row), self.softcap);
             let s = scale.map(|s| s[i]);
@@ -464,6 +454,25 @@ impl CrossEntropy {
         };
         let results = self.par_rows(logits, classes, fused, exact)?;
         Some(results.into_iter().unzip())
+    }
+
+    /// The class weights as f32, for the vector passes.
+    fn weights_f32(&self) -> Option<Vec<f32>> {
+        self.weight
+            .as_ref()
+            .map(|w| w.iter().map(|&x| x as f32).collect())
+    }
+
+    /// The options of the fused row kernels, borrowing the f32 weights.
+    fn row_options<'w>(&'w self, w32: Option<&'w [f32]>, classes: usize) -> CeRowOptions<'w> {
+        CeRowOptions {
+            weight: self.weight.as_deref().zip(w32),
+            weight_sum: self.weight.as_ref().map_or(classes as f64, |w| {
+                kernels::compensated_sum(w.iter().copied())
+            }),
+            smoothing: self.label_smoothing,
+            z_loss: self.z_loss,
+        }
     }
 
     /// Runs `fused` on every row in parallel (the logits read, overwritten with the gradient,
@@ -591,18 +600,8 @@ impl CrossEntropy {
         classes: usize,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
         let t = T::as_f32(targets.to_slice()?)?;
-        let w32: Option<Vec<f32>> = self
-            .weight
-            .as_ref()
-            .map(|w| w.iter().map(|&x| x as f32).collect());
-        let options = CeRowOptions {
-            weight: self.weight.as_deref().zip(w32.as_deref()),
-            weight_sum: self.weight.as_ref().map_or(classes as f64, |w| {
-                kernels::compensated_sum(w.iter().copied())
-            }),
-            smoothing: self.label_smoothing,
-            z_loss: self.z_loss,
-        };
+        let w32 = self.weights_f32();
+        let options = self.row_options(w32.as_deref(), classes);
         let exact = |kernel: &mut RowKernel<'_>, i: usize, row: &[f32], out: Option<&mut [f32]>| {
             kernel.load(ndarray::ArrayView1::from(row), None);
             let result = kernel.soft_row(targets.row(i), scale.map(|s| s[i]));
