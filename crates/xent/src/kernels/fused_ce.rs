@@ -274,17 +274,24 @@ pub(crate) fn ce_short_rows(
     let mut stats = [(0.0f64, 0.0f64, f32::NAN); SHORT_BLOCK_ROWS]; // (Σz, Σw·z, z_y)
     let mut shifted = [0.0f32; SHORT_BLOCK_ROWS * SHORT_ROW];
     let shifted = &mut shifted[..rows * classes];
+    let smoothing = o.smoothing != 0.0;
     for (i, row) in z.chunks(classes).enumerate() {
         let m = row
             .iter()
             .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-        let sum: f64 = row.iter().map(|&v| v as f64).sum();
-        let ok = m.is_finite() && !sum.is_nan();
+        let ok = m.is_finite() && !row.iter().any(|v| v.is_nan());
         regular[i] = ok;
         maxima[i] = m;
-        let weighted = o.weight.map_or(0.0, |(w, _)| {
-            row.iter().zip(w).map(|(&v, &w)| v as f64 * w).sum()
-        });
+        // Σz and Σw·z only matter to the smoothing term.
+        let (sum, weighted) = if smoothing {
+            let sum: f64 = row.iter().map(|&v| v as f64).sum();
+            let weighted = o.weight.map_or(0.0, |(w, _)| {
+                row.iter().zip(w).map(|(&v, &w)| v as f64 * w).sum()
+            });
+            (sum, weighted)
+        } else {
+            (0.0, 0.0)
+        };
         stats[i] = (sum, weighted, targets[i].map_or(f32::NAN, |y| row[y]));
         let dst = &mut shifted[i * classes..(i + 1) * classes];
         for (d, &v) in dst.iter_mut().zip(row) {
@@ -302,7 +309,8 @@ pub(crate) fn ce_short_rows(
         }
         let e = &shifted[i * classes..(i + 1) * classes];
         let s: f64 = e.iter().map(|&v| v as f64).sum();
-        let ln_s = (s - 1.0).ln_1p();
+        // s is a sum of f32 values held exactly in f64, so ln s is as accurate as ln_1p(s − 1).
+        let ln_s = s.ln();
         let m = maxima[i];
         let lse = m as f64 + ln_s;
         let (sum, weighted, z_y) = stats[i];
@@ -323,10 +331,19 @@ pub(crate) fn ce_short_rows(
         if let Some(scales) = scales {
             let scale = scales[i];
             let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
-            let alpha = scale * a / s;
+            let alpha = (scale * a / s) as f32;
+            let beta = (scale * share) as f32;
             let out = &mut z[i * classes..(i + 1) * classes];
-            for (c, (g, &ec)) in out.iter_mut().zip(e).enumerate() {
-                *g = (alpha * ec as f64 - scale * share * w(c)) as f32;
+            match o.weight {
+                None => out
+                    .iter_mut()
+                    .zip(e)
+                    .for_each(|(g, &ec)| *g = alpha * ec - beta),
+                Some((_, w32)) => out
+                    .iter_mut()
+                    .zip(e)
+                    .zip(w32)
+                    .for_each(|((g, &ec), &wc)| *g = alpha * ec - beta * wc),
             }
             out[y] -= (scale * keep * wy) as f32;
         }
