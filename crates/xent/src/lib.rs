@@ -40,6 +40,7 @@ pub mod data;
 
 mod error;
 pub mod estimate;
+pub mod eval;
 mod float;
 mod kernels;
 mod layout;

@@ -1,0 +1,29 @@
+//! Evaluating a classifier's predictions: log-loss (cross-entropy) with its standard error,
+//! perplexity, accuracy and top-k accuracy, Brier score, calibration (ECE and MCE over
+//! equal-width confidence bins, as Guo et al. 2017), mean predictive entropy, mean KL from the
+//! label distribution, and per-class precision, recall and log-loss.
+//!
+//! ```
+//! use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
+//! let p = ndarray::array![[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6]];
+//! let report = evaluate(
+//!     Predictions::Probabilities(p.view()),
+//!     Labels::Classes(&[0, 1, 2]),
+//!     None,
+//!     &EvalOptions::default(),
+//! )?;
+//! assert!((report.log_loss - 0.3635480396729776).abs() < 1e-15); // scikit-learn log_loss
+//! assert_eq!(report.accuracy, 1.0);
+//! # Ok::<(), xent::Error>(())
+//! ```
+//!
+//! # Log-loss semantics against scikit-learn
+//! scikit-learn's `log_loss` clips probabilities to [ε, 1 − ε] with ε = machine epsilon
+//! (so a probability of 0 for the true class costs 36.04 nats, not +∞) and warns when rows do
+//! not sum to 1. Here a probability of 0 for the true class gives +∞, rows must sum to 1
+//! within the strict tolerance unless [`EvalOptions::normalize`] is set, and probabilities
+//! are clipped only when [`EvalOptions::clip`] says so, to [ε, 1 − ε] without renormalising.
+
+mod metrics;
+
+pub use metrics::{evaluate, Bin, ClassReport, EvalOptions, Labels, Predictions, Report};

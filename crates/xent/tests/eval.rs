@@ -1,0 +1,247 @@
+//! Evaluation metrics against scikit-learn reference values and hand-computed cases.
+
+use ndarray::array;
+use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
+use xent::Error;
+
+/// The report's numbers, with empty bins (NaN confidence) left out so that reports compare.
+fn numbers(r: &xent::eval::Report) -> Vec<f64> {
+    let mut v = vec![
+        r.log_loss,
+        r.log_loss_se,
+        r.accuracy,
+        r.top_k_accuracy,
+        r.brier,
+        r.ece,
+        r.mce,
+        r.mean_entropy,
+        r.mean_kl,
+    ];
+    v.extend(
+        r.bins
+            .iter()
+            .filter(|b| b.weight > 0.0)
+            .flat_map(|b| [b.weight, b.confidence, b.accuracy]),
+    );
+    v.extend(
+        r.per_class
+            .iter()
+            .flat_map(|c| [c.support, c.precision, c.recall, c.log_loss]),
+    );
+    v
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-14 * b.abs().max(1.0)
+}
+
+#[test]
+fn binary_single_column_as_scikit_learn() {
+    // sklearn.metrics.log_loss([0,1,1,0], [0.1,0.9,0.8,0.4]) = 0.23617255159896325;
+    // brier_score_loss = 0.055; with sample_weight [1,2,3,4]: 0.30288146959800705.
+    let p = array![[0.1], [0.9], [0.8], [0.4]];
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0, 1, 1, 0]),
+        None,
+        &EvalOptions::default(),
+    )
+    .unwrap();
+    assert!(close(r.log_loss, 0.23617255159896325), "{}", r.log_loss);
+    assert!(close(r.brier, 0.055), "{}", r.brier);
+    assert_eq!(r.n_classes, 2);
+    assert_eq!(r.accuracy, 1.0);
+    let w = [1.0, 2.0, 3.0, 4.0];
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0, 1, 1, 0]),
+        Some(&w),
+        &EvalOptions::default(),
+    )
+    .unwrap();
+    assert!(close(r.log_loss, 0.30288146959800705), "{}", r.log_loss);
+}
+
+#[test]
+fn clipping_is_explicit() {
+    // sklearn log_loss([1, 0], [0, 0]) clips to machine epsilon: 18.021826694558577.
+    let p = array![[0.0], [0.0]];
+    let plain = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[1, 0]),
+        None,
+        &EvalOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(plain.log_loss, f64::INFINITY);
+    let clip = EvalOptions {
+        clip: Some(f64::EPSILON),
+        ..EvalOptions::default()
+    };
+    let clipped = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[1, 0]),
+        None,
+        &clip,
+    )
+    .unwrap();
+    assert!(
+        close(clipped.log_loss, 18.021826694558577),
+        "{}",
+        clipped.log_loss
+    );
+}
+
+#[test]
+fn logits_log_probabilities_and_probabilities_agree() {
+    let z = array![
+        [2.0, 0.5, -1.0],
+        [0.0, 0.0, 3.0],
+        [1.0, 2.0, 0.5],
+        [-3.0, 4.0, 0.0]
+    ];
+    let labels = [0usize, 2, 0, 1];
+    let o = EvalOptions {
+        top_k: 2,
+        bins: 5,
+        ..EvalOptions::default()
+    };
+    let from_logits = evaluate(
+        Predictions::Logits(z.view()),
+        Labels::Classes(&labels),
+        None,
+        &o,
+    )
+    .unwrap();
+    let lp = xent::activation::log_softmax_rows(z.view());
+    let from_lp = evaluate(
+        Predictions::LogProbabilities(lp.view()),
+        Labels::Classes(&labels),
+        None,
+        &o,
+    )
+    .unwrap();
+    let p = lp.mapv(f64::exp);
+    let from_p = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&labels),
+        None,
+        &o,
+    )
+    .unwrap();
+    assert_eq!(numbers(&from_logits), numbers(&from_lp));
+    assert!((from_p.log_loss - from_lp.log_loss).abs() < 1e-12);
+    assert_eq!(from_logits.accuracy, 0.75);
+    assert_eq!(from_logits.top_k_accuracy, 1.0);
+    assert!((from_logits.perplexity - from_logits.log_loss.exp()).abs() < 1e-15);
+    // One-hot labels give the same report as indices; mean KL = log-loss for one-hot labels.
+    let onehot = array![
+        [1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0],
+        [1.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0]
+    ];
+    let r = evaluate(
+        Predictions::Logits(z.view()),
+        Labels::Distributions(onehot.view()),
+        None,
+        &o,
+    )
+    .unwrap();
+    assert_eq!(numbers(&r), numbers(&from_logits));
+    assert!((r.mean_kl - r.log_loss).abs() < 1e-15);
+    // Per-class support, precision and recall.
+    assert_eq!(r.per_class[0].support, 2.0);
+    assert_eq!(r.per_class[0].recall, 0.5);
+    assert_eq!(r.per_class[1].precision, 0.5);
+}
+
+#[test]
+fn calibration_error_by_hand() {
+    // Two samples at confidence 0.9 (one right) and two at 0.6 (both right), 10 bins:
+    // ECE = ½|0.5 − 0.9| + ½|1 − 0.6| = 0.4, MCE = 0.4.
+    let p = array![[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]];
+    let o = EvalOptions {
+        bins: 10,
+        ..EvalOptions::default()
+    };
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0, 1, 0, 0]),
+        None,
+        &o,
+    )
+    .unwrap();
+    assert!((r.ece - 0.4).abs() < 1e-15, "{}", r.ece);
+    assert!((r.mce - 0.4).abs() < 1e-15);
+    assert_eq!(r.bins.iter().filter(|b| b.weight > 0.0).count(), 2);
+}
+
+#[test]
+fn bad_inputs_are_typed_errors() {
+    let p = array![[0.5, 0.6], [0.2, 0.3]];
+    let err = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0, 1]),
+        None,
+        &EvalOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::NotNormalized { row: 0, .. }), "{err}");
+    let normalize = EvalOptions {
+        normalize: true,
+        ..EvalOptions::default()
+    };
+    assert!(evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0, 1]),
+        None,
+        &normalize
+    )
+    .is_ok());
+    let good = array![[0.5, 0.5]];
+    assert!(matches!(
+        evaluate(
+            Predictions::Probabilities(good.view()),
+            Labels::Classes(&[2]),
+            None,
+            &EvalOptions::default()
+        ),
+        Err(Error::ClassOutOfRange {
+            row: 0,
+            class: 2,
+            classes: 2
+        })
+    ));
+    assert!(matches!(
+        evaluate(
+            Predictions::Probabilities(good.view()),
+            Labels::Classes(&[0, 1]),
+            None,
+            &EvalOptions::default()
+        ),
+        Err(Error::ShapeMismatch {
+            input: "labels",
+            ..
+        })
+    ));
+    assert!(matches!(
+        evaluate(
+            Predictions::LogProbabilities(good.view()),
+            Labels::Classes(&[0]),
+            None,
+            &EvalOptions::default()
+        ),
+        Err(Error::ValueOutOfRange { .. })
+    ));
+    let empty = ndarray::Array2::<f64>::zeros((0, 2));
+    assert!(matches!(
+        evaluate(
+            Predictions::Probabilities(empty.view()),
+            Labels::Classes(&[]),
+            None,
+            &EvalOptions::default()
+        ),
+        Err(Error::Empty { .. })
+    ));
+}
