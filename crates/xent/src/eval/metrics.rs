@@ -302,8 +302,8 @@ pub fn evaluate(
     let (mut losses, mut correct, mut topk, mut brier, mut ent, mut kl) =
         (Vec::with_capacity(n), 0.0, 0.0, 0.0, 0.0, 0.0);
     let mut per_class = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); classes]; // (support, predicted, tp, Σ loss)
-    for i in 0..n {
-        let (lrow, yrow, wi) = (lp.row(i), y.row(i), w[i]);
+    for (i, &wi) in w.iter().enumerate() {
+        let (lrow, yrow) = (lp.row(i), y.row(i));
         let ce = -compensated_sum(
             lrow.iter()
                 .zip(yrow)
