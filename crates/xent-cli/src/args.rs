@@ -94,6 +94,8 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         x: String,
     },
+    /// Evaluate a classifier's predictions: log-loss, perplexity, accuracy, calibration.
+    Eval(EvalArgs),
     /// Entropy estimated from counts or samples, with bias-corrected estimators.
     Estimate {
         #[command(subcommand)]
@@ -367,4 +369,37 @@ pub enum EstimateKind {
         #[arg(long, default_value = "plugin")]
         method: String,
     },
+}
+
+/// `xent eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Predictions, one row per sample: probabilities (one column: P(class 1)), or logits /
+    /// log-probabilities with the flags below. CSV, NPY, or - for standard input.
+    #[arg(long, allow_hyphen_values = true)]
+    pub pred: String,
+    /// Labels: one column of class indices, or rows of the predictions' width (one-hot or soft).
+    #[arg(long, allow_hyphen_values = true)]
+    pub labels: String,
+    /// The predictions are logits.
+    #[arg(long, conflicts_with = "from_log_probs")]
+    pub from_logits: bool,
+    /// The predictions are natural-log probabilities.
+    #[arg(long)]
+    pub from_log_probs: bool,
+    /// Equal-width confidence bins for the calibration errors.
+    #[arg(long, default_value_t = 15)]
+    pub bins: usize,
+    /// k of the top-k accuracy.
+    #[arg(long, default_value_t = 5)]
+    pub top_k: usize,
+    /// One weight per sample (a column or a vector).
+    #[arg(long)]
+    pub sample_weight: Option<String>,
+    /// Clip probabilities to [EPS, 1 − EPS] before the log (default: none; p = 0 costs +∞).
+    #[arg(long)]
+    pub clip: Option<f64>,
+    /// Write a reliability diagram (.svg or .png).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }

@@ -141,7 +141,11 @@ impl Failure {
                 row,
                 class,
                 classes,
-            } => match find("target") {
+            } => match operands
+                .iter()
+                .find(|(name, _)| *name == "target" || *name == "labels")
+                .map(|(_, o)| *o)
+            {
                 Some(o) => format!(
                     "{}: {class} is not a class index: there are {classes} classes (0 to {})",
                     if o.is_vector() {

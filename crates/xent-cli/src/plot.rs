@@ -2,6 +2,7 @@
 
 use plotters::prelude::*;
 use std::path::Path;
+use xent::eval::Bin;
 use xent::train::EpochReport;
 
 /// Two panels side by side: training and test loss, and training and test accuracy (MSE for
@@ -137,4 +138,55 @@ fn panel<DB: DrawingBackend>(
         .border_style(BLACK)
         .draw()
         .map_err(|e| e.to_string())
+}
+
+/// A reliability diagram: accuracy against mean confidence per bin, with the diagonal of
+/// perfect calibration.
+pub fn reliability_diagram(path: &Path, bins: &[Bin]) -> Result<(), String> {
+    let png = check_extension(path)?;
+    register_font()?;
+    if png {
+        draw_reliability(
+            BitMapBackend::new(path, (560, 520)).into_drawing_area(),
+            bins,
+        )
+    } else {
+        draw_reliability(SVGBackend::new(path, (560, 520)).into_drawing_area(), bins)
+    }
+}
+
+fn draw_reliability<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    bins: &[Bin],
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let width = 1.0 / bins.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("reliability diagram", ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("confidence")
+        .y_desc("accuracy")
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(bins.iter().filter(|b| b.weight > 0.0).map(|b| {
+            Rectangle::new(
+                [(b.lower, 0.0), (b.lower + width, b.accuracy)],
+                BLUE.mix(0.5).filled(),
+            )
+        }))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(
+            [(0.0, 0.0), (1.0, 1.0)],
+            RED.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
 }

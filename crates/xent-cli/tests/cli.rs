@@ -780,3 +780,147 @@ fn estimate_mutual_information_and_bootstrap() {
     let v: serde_json::Value = serde_json::from_str(&a).unwrap();
     assert!(v["sd"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn eval_reports_every_metric() {
+    let pred = temp_file("eval", "p.csv", b"0.1\n0.9\n0.8\n0.4\n");
+    let labels = temp_file("eval", "y.csv", b"0\n1\n1\n0\n");
+    let out = ok(&[
+        "eval",
+        "--pred",
+        pred.to_str().unwrap(),
+        "--labels",
+        labels.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // scikit-learn: log_loss 0.23617255159896325, brier_score_loss 0.055.
+    assert!(
+        (v["log_loss"].as_f64().unwrap() - 0.23617255159896325).abs() < 1e-15,
+        "{out}"
+    );
+    assert!((v["brier"].as_f64().unwrap() - 0.055).abs() < 1e-15);
+    for key in [
+        "log_loss_se",
+        "perplexity",
+        "accuracy",
+        "top_k_accuracy",
+        "ece",
+        "mce",
+        "mean_entropy",
+    ] {
+        assert!(v[key].is_number(), "{key} in {out}");
+    }
+    assert_eq!(v["n_samples"], 4);
+    assert_eq!(v["n_classes"], 2);
+    assert_eq!(v["per_class"].as_array().unwrap().len(), 2);
+    // Bits: the log-loss divided by ln 2.
+    let bits = ok(&[
+        "eval",
+        "--pred",
+        pred.to_str().unwrap(),
+        "--labels",
+        labels.to_str().unwrap(),
+        "--json",
+        "--base",
+        "2",
+    ]);
+    let vb: serde_json::Value = serde_json::from_str(&bits).unwrap();
+    assert!(
+        (vb["log_loss"].as_f64().unwrap() * std::f64::consts::LN_2
+            - v["log_loss"].as_f64().unwrap())
+        .abs()
+            < 1e-15
+    );
+    // Logits with a reliability diagram.
+    let logits = temp_file("eval", "z.csv", b"2,0,-1\n0,0,3\n1,2,0.5\n");
+    let classes = temp_file("eval", "c.csv", b"0\n2\n0\n");
+    let svg = logits.with_file_name("rel.svg");
+    let text = ok(&[
+        "eval",
+        "--pred",
+        logits.to_str().unwrap(),
+        "--labels",
+        classes.to_str().unwrap(),
+        "--from-logits",
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(
+        text.contains("log-loss [nats]") && text.contains("accuracy"),
+        "{text}"
+    );
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+}
+
+#[test]
+fn eval_errors_name_the_place() {
+    let pred = temp_file("eval-err", "p.csv", b"0.5,0.6\n0.2,0.8\n");
+    let labels = temp_file("eval-err", "y.csv", b"0\n1\n");
+    let err = fails(
+        &[
+            "eval",
+            "--pred",
+            pred.to_str().unwrap(),
+            "--labels",
+            labels.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("p.csv:1") && err.contains("sum to 1.1"),
+        "{err}"
+    );
+    let bad = temp_file("eval-err", "bad.csv", b"0\n7\n");
+    let good = temp_file("eval-err", "good.csv", b"0.5,0.5\n0.2,0.8\n");
+    let err = fails(
+        &[
+            "eval",
+            "--pred",
+            good.to_str().unwrap(),
+            "--labels",
+            bad.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("bad.csv:2") && err.contains("not a class index"),
+        "{err}"
+    );
+    let frac = temp_file("eval-err", "frac.csv", b"0\n1.5\n");
+    let err = fails(
+        &[
+            "eval",
+            "--pred",
+            good.to_str().unwrap(),
+            "--labels",
+            frac.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(err.contains("not a class label"), "{err}");
+    fails(
+        &[
+            "eval",
+            "--pred",
+            good.to_str().unwrap(),
+            "--labels",
+            labels.to_str().unwrap(),
+            "--clip",
+            "2",
+        ],
+        2,
+    );
+    fails(
+        &[
+            "eval",
+            "--pred",
+            good.to_str().unwrap(),
+            "--labels",
+            labels.to_str().unwrap(),
+            "--plot",
+            "x.gif",
+        ],
+        2,
+    );
+}

@@ -1,6 +1,7 @@
 //! Each subcommand: load the operands, call the library, render the result.
 
 mod estimate;
+mod eval;
 mod loss;
 mod predict;
 mod train;
@@ -65,6 +66,7 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
         Command::Loss { kind } => loss::run(common, kind),
         Command::Train(args) => train::run(common, args),
         Command::Estimate { what } => estimate::run(common, what),
+        Command::Eval(args) => eval::run(common, args),
         Command::Bench(args) => crate::bench::run(args),
         Command::Predict(args) => predict::run(common, args),
         Command::MutualInformation { joint } => {
