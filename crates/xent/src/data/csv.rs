@@ -4,9 +4,13 @@ use super::Table;
 use crate::Error;
 use ndarray::Array2;
 
-/// Parses headerless numeric CSV: one row per line, fields separated by commas, spaces around
-/// fields ignored, blank lines and lines starting with `#` skipped, `\r\n` line ends accepted.
-/// `inf`, `-inf`, `infinity` and `nan` (any case) are numbers.
+/// Parses numeric CSV: one row per line, spaces around fields ignored, blank lines and lines
+/// starting with `#` skipped, `\r\n` line ends accepted. `inf`, `-inf`, `infinity` and `nan`
+/// (any case) are numbers.
+///
+/// The delimiter is detected from the first row: a tab or a semicolon when the row has one
+/// and no comma, else a comma. A first row in which no field is a number is a header and is
+/// skipped (a row mixing numbers and text is an error, not a header).
 ///
 /// # Errors
 /// - [`Error::Parse`] with the 1-based line and column of a field that is not a number, or of
@@ -24,6 +28,11 @@ use ndarray::Array2;
 /// # Ok::<(), xent::Error>(())
 /// ```
 pub fn parse_csv(bytes: &[u8]) -> Result<Table, Error> {
+    parse_delimited(bytes, true)
+}
+
+/// [`parse_csv`], with header detection on or off (an inline vector has no header).
+pub(crate) fn parse_delimited(bytes: &[u8], allow_header: bool) -> Result<Table, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = position_of_byte(bytes, e.valid_up_to());
         Error::Parse {
@@ -35,16 +44,29 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, Error> {
     let mut values = Vec::new();
     let mut lines = Vec::new();
     let mut width = None;
+    let content = |raw: &'_ str| {
+        let line = raw.strip_suffix('\r').unwrap_or(raw).to_string();
+        let trimmed = line.trim();
+        (!trimmed.is_empty() && !trimmed.starts_with('#')).then_some(line)
+    };
+    let first = text.split('\n').find_map(content).unwrap_or_default();
+    let delimiter = detect_delimiter(&first);
+    let header = allow_header
+        && !first.is_empty()
+        && first
+            .split(delimiter)
+            .all(|f| !f.trim().is_empty() && f.trim().parse::<f64>().is_err());
+    let mut header_pending = header;
     for (index, raw) in text.split('\n').enumerate() {
         let line_no = index + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        let Some(line) = content(raw) else { continue };
+        if header_pending {
+            header_pending = false;
             continue;
         }
         let mut count = 0;
         let mut column = 1;
-        for field in line.split(',') {
+        for field in line.split(delimiter) {
             let leading = field.len() - field.trim_start().len();
             let number = field.trim();
             let value: f64 = number.parse().map_err(|_| Error::Parse {
@@ -107,6 +129,19 @@ fn format_number(v: f64) -> String {
         format!("{v:e}")
     } else {
         format!("{v}")
+    }
+}
+
+/// A tab or a semicolon when the line has one and no comma; a comma otherwise.
+fn detect_delimiter(line: &str) -> char {
+    if line.contains(',') {
+        ','
+    } else if line.contains('\t') {
+        '\t'
+    } else if line.contains(';') {
+        ';'
+    } else {
+        ','
     }
 }
 
@@ -177,6 +212,25 @@ mod tests {
             parse_csv(b"1,,2").unwrap_err(),
             Error::Parse { column: 3, .. }
         ));
+    }
+
+    #[test]
+    fn headers_and_delimiters_are_detected() {
+        let t = parse_csv(b"p0\tp1\n0.5\t0.5\n1\t0\n").unwrap();
+        assert_eq!(t.values, ndarray::array![[0.5, 0.5], [1.0, 0.0]]);
+        assert_eq!(t.lines, Some(vec![2, 3]));
+        let t = parse_csv(b"a;b\n1;2\n").unwrap();
+        assert_eq!(t.values, ndarray::array![[1.0, 2.0]]);
+        // A first row mixing numbers and text is an error, not a header.
+        assert!(matches!(
+            parse_csv(b"1,x\n2,3\n"),
+            Err(Error::Parse { line: 1, .. })
+        ));
+        // Only a header: no data.
+        assert_eq!(
+            parse_csv(b"a,b\n").unwrap_err(),
+            Error::Empty { input: "csv" }
+        );
     }
 
     #[test]

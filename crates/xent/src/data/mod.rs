@@ -77,7 +77,7 @@ pub fn parse_inline(text: &str) -> Result<Table, Error> {
     if text.trim().is_empty() {
         return Err(Error::Empty { input: "vector" });
     }
-    let mut table = parse_csv(text.as_bytes())?;
+    let mut table = csv::parse_delimited(text.as_bytes(), false)?;
     if table.values.nrows() != 1 {
         return Err(Error::Format {
             format: "inline vector",
