@@ -245,3 +245,27 @@ fn bad_inputs_are_typed_errors() {
         Err(Error::Empty { .. })
     ));
 }
+
+#[test]
+fn probabilities_printed_with_six_decimals_pass_the_default_tolerance() {
+    // Ten classes rounded to 6 decimals can miss 1 by 5e-6: accepted; 0.1 off is not.
+    let p = array![[0.099999, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.099996]];
+    assert!(evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0]),
+        None,
+        &EvalOptions::default()
+    )
+    .is_ok());
+    let strict = EvalOptions {
+        tolerance: 1e-6,
+        ..EvalOptions::default()
+    };
+    assert!(evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0]),
+        None,
+        &strict
+    )
+    .is_err());
+}

@@ -69,6 +69,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         top_k: args.top_k,
         clip: args.clip,
         normalize: common.normalize,
+        ..EvalOptions::default()
     };
     let report = evaluate(predictions, label_arg, w.as_deref(), &options).map_err(|e| {
         let mut operands = vec![("predictions", &pred), ("labels", &labels)];

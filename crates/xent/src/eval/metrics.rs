@@ -37,6 +37,9 @@ pub struct EvalOptions {
     pub clip: Option<f64>,
     /// Divide probability rows by their sums instead of requiring them to sum to 1.
     pub normalize: bool,
+    /// Tolerance on |Σp − 1| of a probability row when not normalising (default 1e-4: rows
+    /// printed with five or more decimals pass; a forgotten normalisation does not).
+    pub tolerance: f64,
 }
 
 impl Default for EvalOptions {
@@ -46,6 +49,7 @@ impl Default for EvalOptions {
             top_k: 5,
             clip: None,
             normalize: false,
+            tolerance: 1e-4,
         }
     }
 }
@@ -150,12 +154,7 @@ fn log_probabilities(
             let mut out = p.clone();
             for (i, mut row) in out.rows_mut().into_iter().enumerate() {
                 let values = row.to_vec();
-                let d = policy.check_row(
-                    "predictions",
-                    i,
-                    &values,
-                    <f64 as crate::Float>::SUM_TOLERANCE,
-                )?;
+                let d = policy.check_row("predictions", i, &values, options.tolerance)?;
                 for v in row.iter_mut() {
                     let mut q = *v / d;
                     if let Some(eps) = options.clip {

@@ -21,7 +21,7 @@
 //! scikit-learn's `log_loss` clips probabilities to [ε, 1 − ε] with ε = machine epsilon
 //! (so a probability of 0 for the true class costs 36.04 nats, not +∞) and warns when rows do
 //! not sum to 1. Here a probability of 0 for the true class gives +∞, rows must sum to 1
-//! within the strict tolerance unless [`EvalOptions::normalize`] is set, and probabilities
+//! within [`EvalOptions::tolerance`] (1e-4) unless [`EvalOptions::normalize`] is set, and probabilities
 //! are clipped only when [`EvalOptions::clip`] says so, to [ε, 1 − ε] without renormalising.
 
 mod metrics;
