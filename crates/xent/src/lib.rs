@@ -26,8 +26,16 @@
 //!   [`InputPolicy`] (strict by default).
 //! - [`activation`]: softmax and friends; their behaviour at ±∞ and NaN, and where it differs
 //!   from PyTorch and SciPy, is tabled in the module docs.
-//! - [`data`]: readers for CSV and NPY files, used by the `xent` command.
+//! - [`loss`]: cross-entropy and its relatives with exact gradients, PyTorch's semantics.
+//! - [`train`]: linear, logistic and softmax regression with minibatch SGD.
+//! - [`estimate`]: entropy, KL and mutual information estimated from counts.
+//! - [`eval`]: log-loss, calibration and per-class metrics of a classifier's predictions.
+//! - [`data`]: readers for CSV, NPY, IDX and the embedded digits data set.
 //! - [`Error`]: the one error type; every variant says what was wrong and where.
+//!
+//! The `f32` paths of the row-wise activations, losses and measures are vectorised
+//! (AVX-512 / AVX2 + FMA chosen at run time) and split over rayon's thread pool; results
+//! follow the same conventions as the exact `f64` kernels, which handle every edge case.
 //!
 //! Conventions: natural logarithms unless a [`Base`] is given; rows are samples and the last
 //! axis holds the classes; sums over a row are accumulated in `f64`.
