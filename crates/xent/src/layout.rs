@@ -63,3 +63,15 @@ pub(crate) fn ensure_same_shape(
         })
     }
 }
+
+/// Index of the largest element of a row (the first on ties; NaN never wins; 0 for an empty
+/// row): the predicted class of a row of scores.
+pub(crate) fn argmax<T: PartialOrd + Copy>(row: ArrayView1<'_, T>) -> usize {
+    let mut best = 0;
+    for (i, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = i;
+        }
+    }
+    best
+}

@@ -2,6 +2,7 @@
 
 use crate::activation::{LogSoftmax, RowActivation};
 use crate::kernels::compensated_sum;
+use crate::layout::argmax;
 use crate::{Error, InputPolicy};
 use ndarray::{Array2, ArrayView2};
 
@@ -240,16 +241,6 @@ fn label_rows(labels: Labels<'_>, rows: usize, classes: usize) -> Result<Array2<
             Ok(d)
         }
     }
-}
-
-fn argmax(row: ndarray::ArrayView1<'_, f64>) -> usize {
-    let mut best = 0;
-    for (i, &v) in row.iter().enumerate() {
-        if v > row[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 /// Evaluates predictions against labels, optionally with one weight per sample.

@@ -3,6 +3,7 @@
 use super::dataset::{Dataset, Scaling, Targets};
 use super::SplitMix64;
 use crate::activation::{sigmoid, LogSoftmax, RowActivation, Softmax};
+use crate::layout::argmax;
 use crate::Error;
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -210,11 +211,7 @@ impl Model {
     pub fn predict(&self, raw: ArrayView2<'_, f32>) -> Result<Vec<f32>, Error> {
         let z = self.logits(raw)?;
         Ok(match self.kind {
-            ModelKind::Softmax => z
-                .rows()
-                .into_iter()
-                .map(|r| argmax(r.as_slice().unwrap_or(&r.to_vec())) as f32)
-                .collect(),
+            ModelKind::Softmax => z.rows().into_iter().map(|r| argmax(r) as f32).collect(),
             ModelKind::Logistic => z
                 .column(0)
                 .iter()
@@ -307,15 +304,4 @@ impl Model {
         })?;
         Model::from_json(&text)
     }
-}
-
-/// Index of the largest value (the first on ties; NaN never wins).
-pub(crate) fn argmax(row: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &v) in row.iter().enumerate() {
-        if v > row[best] {
-            best = i;
-        }
-    }
-    best
 }

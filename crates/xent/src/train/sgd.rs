@@ -1,9 +1,10 @@
 //! Minibatch stochastic gradient descent for the linear models.
 
 use super::dataset::{Dataset, Targets};
-use super::model::{argmax, Model, ModelKind};
+use super::model::{Model, ModelKind};
 use super::SplitMix64;
 use crate::kernels::matmul;
+use crate::layout::argmax;
 use crate::loss::{BceWithLogits, CrossEntropy, Mse};
 use crate::{Error, Reduction};
 use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
@@ -385,7 +386,7 @@ impl<'a> Head<'a> {
                     .rows()
                     .into_iter()
                     .zip(&batch)
-                    .filter(|(row, &y)| argmax(&row.to_vec()) as i64 == y)
+                    .filter(|(row, &y)| argmax(*row) as i64 == y)
                     .count();
                 let loss = CrossEntropy::new()
                     .reduction(Reduction::Sum)
@@ -448,7 +449,7 @@ pub fn evaluate(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
                     .rows()
                     .into_iter()
                     .zip(&batch)
-                    .filter(|(row, &y)| argmax(&row.to_vec()) as i64 == y)
+                    .filter(|(row, &y)| argmax(*row) as i64 == y)
                     .count() as f64;
             }
             (ModelKind::Logistic, Targets::Classes { labels, .. }) => {
