@@ -77,12 +77,7 @@ impl Nll {
         target: &[i64],
     ) -> Result<LossValue<T>, Error> {
         let (classes, denominator) = self.resolve(log_p, target)?;
-        let losses = classes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| c.map_or(0.0, |c| -self.w(c) * log_p[[i, c]].to_f64()))
-            .collect();
-        Ok(reduce_samples(losses, self.reduction, denominator))
+        Ok(self.value(log_p, &classes, denominator))
     }
 
     /// The gradient with respect to the log-probabilities for an upstream gradient.
@@ -119,10 +114,27 @@ impl Nll {
         log_p: ArrayView2<'_, T>,
         target: &[i64],
     ) -> Result<(LossValue<T>, Array2<T>), Error> {
-        let value = self.forward(log_p, target)?;
         let (classes, denominator) = self.resolve(log_p, target)?;
         let scales = own_sample_scales(self.reduction, classes.len(), denominator);
-        Ok((value, self.gradient(log_p.dim(), &classes, &scales)))
+        Ok((
+            self.value(log_p, &classes, denominator),
+            self.gradient(log_p.dim(), &classes, &scales),
+        ))
+    }
+
+    /// The reduced loss of checked targets.
+    fn value<T: Float>(
+        &self,
+        log_p: ArrayView2<'_, T>,
+        classes: &[Option<usize>],
+        denominator: f64,
+    ) -> LossValue<T> {
+        let losses = classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.map_or(0.0, |c| -self.w(c) * log_p[[i, c]].to_f64()))
+            .collect();
+        reduce_samples(losses, self.reduction, denominator)
     }
 
     fn w(&self, c: usize) -> f64 {
