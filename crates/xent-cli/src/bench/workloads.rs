@@ -212,33 +212,61 @@ pub fn ce_fwd_bwd(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
                 grad = g;
             }
         });
-        let mut extra = Map::new();
-        memory_extra(&mut extra, rss, reset);
-        extra.insert("N".into(), json!(p.n));
-        extra.insert("V".into(), json!(p.v));
-        extra.insert("bytes_min".into(), json!(8 * p.n * p.v));
-        extra.insert(
-            "call".into(),
-            json!(if into {
-                "CrossEntropy::new().forward_backward_into(x, t, grad) (preallocated gradient)"
-            } else {
-                "CrossEntropy::new().forward_backward(x, t) (allocates the gradient)"
-            }),
-        );
-        extra.insert("loss".into(), json!(loss as f64));
-        extra.insert("grad_abs_sum".into(), json!(abs_sum(&grad)));
-        records.push(
-            Record {
-                workload: "ce_fwd_bwd".into(),
-                size: size.into(),
-                framework: if into { "xent-into" } else { "xent" }.into(),
-                times,
-                extra,
-            }
-            .to_json(ctx),
-        );
+        let call = if into {
+            "CrossEntropy::new().forward_backward_into(x, t, grad) (preallocated gradient)"
+        } else {
+            "CrossEntropy::new().forward_backward(x, t) (allocates the gradient)"
+        };
+        let checks = [
+            ("loss", json!(loss as f64)),
+            ("grad_abs_sum", json!(abs_sum(&grad))),
+        ];
+        records.push(row_record(
+            ctx,
+            "ce_fwd_bwd",
+            size,
+            p,
+            into,
+            call,
+            times,
+            (rss, reset),
+            &checks,
+        ));
     }
     records
+}
+
+/// The record of one variant (allocating `xent` or preallocated `xent-into`) of a row-wise
+/// workload over an N×V matrix, whose bound is 8 bytes per element.
+#[allow(clippy::too_many_arguments)]
+fn row_record(
+    ctx: &Context,
+    workload: &str,
+    size: &str,
+    p: Params,
+    into: bool,
+    call: &str,
+    times: Vec<f64>,
+    (rss, reset): (Option<f64>, bool),
+    checks: &[(&str, Value)],
+) -> Value {
+    let mut extra = Map::new();
+    memory_extra(&mut extra, rss, reset);
+    extra.insert("N".into(), json!(p.n));
+    extra.insert("V".into(), json!(p.v));
+    extra.insert("bytes_min".into(), json!(8 * p.n * p.v));
+    extra.insert("call".into(), json!(call));
+    for (key, value) in checks {
+        extra.insert(key.to_string(), value.clone());
+    }
+    Record {
+        workload: workload.into(),
+        size: size.into(),
+        framework: if into { "xent-into" } else { "xent" }.into(),
+        times,
+        extra,
+    }
+    .to_json(ctx)
 }
 
 /// W2: row log-softmax.
@@ -262,30 +290,23 @@ pub fn log_softmax_fwd(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
                 out = LogSoftmax::new().apply_rows(x.view());
             }
         });
-        let mut extra = Map::new();
-        memory_extra(&mut extra, rss, reset);
-        extra.insert("N".into(), json!(p.n));
-        extra.insert("V".into(), json!(p.v));
-        extra.insert("bytes_min".into(), json!(8 * p.n * p.v));
-        extra.insert(
-            "call".into(),
-            json!(if into {
-                "LogSoftmax::new().apply_rows_into(x, out)"
-            } else {
-                "LogSoftmax::new().apply_rows(x)"
-            }),
-        );
-        extra.insert("out_sum".into(), json!(sum(&out)));
-        records.push(
-            Record {
-                workload: "log_softmax_fwd".into(),
-                size: size.into(),
-                framework: if into { "xent-into" } else { "xent" }.into(),
-                times,
-                extra,
-            }
-            .to_json(ctx),
-        );
+        let call = if into {
+            "LogSoftmax::new().apply_rows_into(x, out)"
+        } else {
+            "LogSoftmax::new().apply_rows(x)"
+        };
+        let checks = [("out_sum", json!(sum(&out)))];
+        records.push(row_record(
+            ctx,
+            "log_softmax_fwd",
+            size,
+            p,
+            into,
+            call,
+            times,
+            (rss, reset),
+            &checks,
+        ));
     }
     records
 }
