@@ -344,7 +344,8 @@ pub enum EstimateKind {
         #[arg(long, conflicts_with = "counts")]
         samples: Option<PathBuf>,
         /// plugin, miller-madow, chao-shen, jeffreys, laplace, sg, minimax, shrink,
-        /// grassberger, dirichlet:A, or all.
+        /// grassberger, nsb (K = the counts given, or --alphabet), nsb-unknown-k (K guessed,
+        /// as the ndd package), dirichlet:A, or all.
         #[arg(long, default_value = "plugin")]
         method: String,
         /// The alphabet size K: pads the counts with zeros up to K outcomes.

@@ -673,9 +673,25 @@ fn estimate_entropy_from_counts_and_samples() {
         "minimax",
         "shrink",
         "grassberger",
+        "nsb",
+        "nsb-unknown-k",
     ] {
         assert!(v["values"][key].is_number(), "{key} in {out}");
     }
+    // The ndd package's example with the alphabet size left unknown.
+    let out = ok(&[
+        "estimate",
+        "entropy",
+        "4,12,4,5,3,1,5,1,2,2,2,2,11,3,4,12,12,1,2",
+        "--method",
+        "nsb-unknown-k",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!((v["value"].as_f64().unwrap() - 2.8130746489179046).abs() < 1e-5);
+    assert_eq!(v["alphabet"].as_f64(), Some(6008.0), "{out}");
+    let out = ok(&["estimate", "entropy", "1,1,1", "--method", "nsb-unknown-k"]);
+    assert!(out.contains("only a lower bound"), "{out}");
     let out = ok(&[
         "estimate",
         "entropy",

@@ -201,6 +201,10 @@ fn nsb_posterior_mean_and_spread() {
     let huge = entropy(&[1e15, 1e15, 2e15], Estimator::Nsb).unwrap();
     let exact = -(0.25f64 * 0.25f64.ln() * 2.0 + 0.5 * 0.5f64.ln());
     assert!((huge.value - exact).abs() < 1e-12, "{}", huge.value);
+    // With the alphabet unknown, K grows to 30 and 300 bins before the estimate settles:
+    // 10^15 samples leave no room for unseen outcomes.
+    let huge = entropy(&[1e15, 1e15, 2e15], Estimator::NsbUnknownAlphabet).unwrap();
+    assert!((huge.value - exact).abs() < 1e-12, "{}", huge.value);
 }
 
 /// A reduced form of the bias study (`examples/entropy_bias.rs`): at n ≤ K, NSB and
@@ -223,7 +227,7 @@ fn nsb_and_chao_shen_beat_plugin_when_samples_are_scarce() {
         .collect();
     let mut rng = xent::train::SplitMix64::new(7);
     for n in [10usize, 100] {
-        let (mut plugin, mut nsb, mut cs) = (0.0, 0.0, 0.0);
+        let (mut plugin, mut nsb, mut cs, mut auto) = (0.0, 0.0, 0.0, 0.0);
         let reps = 60;
         for _ in 0..reps {
             let mut counts = vec![0.0; k];
@@ -235,10 +239,11 @@ fn nsb_and_chao_shen_beat_plugin_when_samples_are_scarce() {
             plugin += sq(Estimator::Plugin);
             nsb += sq(Estimator::Nsb);
             cs += sq(Estimator::ChaoShen);
+            auto += sq(Estimator::NsbUnknownAlphabet);
         }
         assert!(
-            nsb < plugin && cs < plugin,
-            "n = {n}: plugin {plugin}, nsb {nsb}, cs {cs}"
+            nsb < plugin && cs < plugin && auto < plugin,
+            "n = {n}: plugin {plugin}, nsb {nsb}, cs {cs}, nsb-unknown-k {auto}"
         );
     }
 }
@@ -283,10 +288,55 @@ fn nsb_agrees_with_the_ndd_package() {
     ];
     counts.resize(100, 0.0);
     let e = entropy(&counts, Estimator::Nsb).unwrap();
-    assert!((e.value - 2.8060922529931225).abs() < 1e-4, "{}", e.value);
+    assert!((e.value - 2.8060922529931225).abs() < 1e-5, "{}", e.value);
     assert!(
         (e.sd.unwrap() - 0.11945501149743358).abs() < 1e-3,
         "{:?}",
         e.sd
     );
+}
+
+#[test]
+fn nsb_with_an_unknown_alphabet_follows_the_ndd_package() {
+    // ndd README: ndd.entropy(counts) with k omitted = 2.8130746489179046 (ndd guesses K by
+    // tenfold steps from the 19 outcomes seen and settles on 19000/√10 ≈ 6008).
+    let counts = [
+        4.0, 12.0, 4.0, 5.0, 3.0, 1.0, 5.0, 1.0, 2.0, 2.0, 2.0, 2.0, 11.0, 3.0, 4.0, 12.0, 12.0,
+        1.0, 2.0,
+    ];
+    let e = entropy(&counts, Estimator::NsbUnknownAlphabet).unwrap();
+    assert!((e.value - 2.8130746489179046).abs() < 1e-5, "{}", e.value);
+    assert_eq!(e.alphabet, Some(6008.0));
+    assert!(e.sd.unwrap() > 0.05 && e.sd.unwrap() < 0.2, "{:?}", e.sd);
+    // Zeros say nothing when the alphabet is unknown.
+    let mut padded = counts.to_vec();
+    padded.resize(50, 0.0);
+    assert_eq!(entropy(&padded, Estimator::NsbUnknownAlphabet).unwrap(), e);
+}
+
+#[test]
+fn nsb_with_an_unknown_alphabet_uses_the_asymptotic_formula_when_few_outcomes_repeat() {
+    // 100 singletons and 5 doubletons: n = 110, Δ = 5 coincidences, Δ/n < 0.1, so
+    // H = C_γ − ln 2 + 2 ln n − ψ(5), s.d. = √ψ′(5) (Nemenman 2011, eqs. 29–30), with
+    // ψ(5) = 1 + 1/2 + 1/3 + 1/4 − C_γ and ψ′(5) = π²/6 − (1 + 1/4 + 1/9 + 1/16).
+    let mut counts = vec![1.0; 100];
+    counts.extend([2.0; 5]);
+    let gamma = 0.5772156649015329;
+    let psi5 = 1.0 + 0.5 + 1.0 / 3.0 + 0.25 - gamma;
+    let trigamma5: f64 = std::f64::consts::PI.powi(2) / 6.0 - (1.0 + 0.25 + 1.0 / 9.0 + 0.0625);
+    let expected = gamma - std::f64::consts::LN_2 + 2.0 * 110f64.ln() - psi5;
+    let e = entropy(&counts, Estimator::NsbUnknownAlphabet).unwrap();
+    assert!(
+        (e.value - expected).abs() < 1e-12,
+        "{} vs {expected}",
+        e.value
+    );
+    assert!((e.sd.unwrap() - trigamma5.sqrt()).abs() < 1e-12);
+    assert_eq!(e.alphabet, None);
+    // No outcome seen twice: nothing bounds H above; the plug-in ln n comes back, no s.d.
+    let e = entropy(&[1.0; 8], Estimator::NsbUnknownAlphabet).unwrap();
+    assert_eq!((e.value, e.sd, e.alphabet), (8f64.ln(), None, None));
+    // One outcome only: a guessed alphabet cannot raise H above 0 by much.
+    let e = entropy(&[40.0], Estimator::NsbUnknownAlphabet).unwrap();
+    assert!(e.value >= 0.0 && e.value < 0.2, "{e:?}");
 }

@@ -74,7 +74,12 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         return Ok(text);
     }
     let estimator: Estimator = method.parse().map_err(Failure::usage)?;
-    let Estimate { value, lambda, sd } = estimate(estimator)?;
+    let Estimate {
+        value,
+        lambda,
+        sd,
+        alphabet,
+    } = estimate(estimator)?;
     if common.json {
         let mut object = json!({ "value": json_number(value) });
         if let Some(l) = lambda {
@@ -83,12 +88,25 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         if let Some(sd) = sd {
             object["sd"] = json_number(sd);
         }
+        if let Some(k) = alphabet {
+            object["alphabet"] = json_number(k);
+        }
         return Ok(format!("{object}\n"));
     }
+    let about = match (estimator, alphabet) {
+        (Estimator::NsbUnknownAlphabet, Some(k)) => format!("{method}, guessed K = {k}"),
+        (Estimator::NsbUnknownAlphabet, None) if sd.is_some() => {
+            format!("{method}, asymptotic formula for a large alphabet")
+        }
+        (Estimator::NsbUnknownAlphabet, None) => {
+            format!("{method}: no outcome seen twice, so this plug-in value is only a lower bound")
+        }
+        _ => method.to_string(),
+    };
     Ok(match (lambda, sd) {
-        (Some(l), _) => format!("H = {value} {unit} ({method}, shrinkage intensity λ = {l})\n"),
-        (_, Some(sd)) => format!("H = {value} ± {sd} {unit} ({method}, standard deviation)\n"),
-        _ => format!("H = {value} {unit} ({method})\n"),
+        (Some(l), _) => format!("H = {value} {unit} ({about}, shrinkage intensity λ = {l})\n"),
+        (_, Some(sd)) => format!("H = {value} ± {sd} {unit} ({about}, standard deviation)\n"),
+        _ => format!("H = {value} {unit} ({about})\n"),
     })
 }
 

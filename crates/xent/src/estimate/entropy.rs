@@ -1,5 +1,6 @@
 //! The entropy estimators.
 
+use super::nsb::UnknownAlphabet;
 use super::special::digamma;
 use crate::kernels::compensated_sum;
 use crate::{Base, Error};
@@ -33,11 +34,17 @@ pub enum Estimator {
     /// posterior standard deviation; K = the number of bins given (pad with zeros, or the
     /// CLI's `--alphabet K`, for an alphabet larger than the one observed).
     Nsb,
+    /// NSB for an alphabet of unknown (or countably infinite) size, by the rule of the `ndd`
+    /// package: the plug-in value when no outcome was seen twice (a lower bound, with no
+    /// s.d.), the asymptotic formula of Nemenman (2011, eqs. 29–30) when fewer than n/10
+    /// samples repeat an outcome, and otherwise NSB over a guessed alphabet size, returned in
+    /// [`Estimate::alphabet`]. Zero counts are ignored.
+    NsbUnknownAlphabet,
 }
 
 impl Estimator {
     /// Every estimator, with the names the CLI uses.
-    pub const ALL: [(&'static str, Estimator); 10] = [
+    pub const ALL: [(&'static str, Estimator); 11] = [
         ("plugin", Estimator::Plugin),
         ("miller-madow", Estimator::MillerMadow),
         ("chao-shen", Estimator::ChaoShen),
@@ -48,6 +55,7 @@ impl Estimator {
         ("shrink", Estimator::Shrink),
         ("grassberger", Estimator::Grassberger),
         ("nsb", Estimator::Nsb),
+        ("nsb-unknown-k", Estimator::NsbUnknownAlphabet),
     ];
 }
 
@@ -90,6 +98,10 @@ pub struct Estimate {
     /// [`Estimator::Nsb`]; [`entropy_with_bootstrap`](super::entropy_with_bootstrap) fills
     /// it for any estimator.
     pub sd: Option<f64>,
+    /// The alphabet size K the NSB estimators integrated over: the number of counts for
+    /// [`Estimator::Nsb`], the guess of [`Estimator::NsbUnknownAlphabet`] (`None` where it
+    /// used the asymptotic formula or the plug-in value).
+    pub alphabet: Option<f64>,
 }
 
 /// Checks counts (finite, ≥ 0, not all zero) and returns their total n.
@@ -170,6 +182,7 @@ pub fn entropy(counts: &[f64], estimator: Estimator) -> Result<Estimate, Error> 
         value,
         lambda: None,
         sd: None,
+        alphabet: None,
     };
     let dirichlet = |a: f64| -> Result<Estimate, Error> {
         if !(a.is_finite() && a >= 0.0) {
@@ -218,19 +231,30 @@ pub fn entropy(counts: &[f64], estimator: Estimator) -> Result<Estimate, Error> 
         Estimator::Shrink => {
             let (p, lambda) = shrink_frequencies(counts)?;
             Estimate {
-                value: plugin_of(p.into_iter()),
                 lambda: Some(lambda),
-                sd: None,
+                ..plain(plugin_of(p.into_iter()))
             }
         }
         Estimator::Nsb => {
-            let (value, sd) = super::nsb::nsb(counts, n);
+            let (value, sd) = super::nsb::nsb(counts, n, k);
             Estimate {
-                value,
-                lambda: None,
                 sd: Some(sd),
+                alphabet: Some(k),
+                ..plain(value)
             }
         }
+        Estimator::NsbUnknownAlphabet => match super::nsb::nsb_unknown_alphabet(counts, n) {
+            UnknownAlphabet::NoCoincidences(value) => plain(value),
+            UnknownAlphabet::Asymptotic(value, sd) => Estimate {
+                sd: Some(sd),
+                ..plain(value)
+            },
+            UnknownAlphabet::Guessed(value, sd, k) => Estimate {
+                sd: Some(sd),
+                alphabet: Some(k),
+                ..plain(value)
+            },
+        },
         Estimator::Grassberger => {
             let g = |y: f64| {
                 let sign = if (y as u64) % 2 == 0 { 1.0 } else { -1.0 };

@@ -18,9 +18,9 @@ fn grouped(counts: &[f64]) -> Vec<(f64, f64)> {
     groups
 }
 
-/// (posterior mean, posterior standard deviation) of H in nats; K is the number of bins.
-pub(crate) fn nsb(counts: &[f64], n: f64) -> (f64, f64) {
-    let k = counts.len() as f64;
+/// (posterior mean, posterior standard deviation) of H in nats over an alphabet of `k` bins
+/// (`k` ≥ the number of nonzero counts; the bins not in `counts` hold zeros).
+pub(crate) fn nsb(counts: &[f64], n: f64, k: f64) -> (f64, f64) {
     if k <= 1.0 {
         return (0.0, 0.0);
     }
@@ -72,15 +72,18 @@ pub(crate) fn nsb(counts: &[f64], n: f64) -> (f64, f64) {
         (mean, second)
     };
     // Locate the posterior's mass on a coarse grid, then integrate on a fine one around it.
-    let (lo, hi) = ((1e-8f64).ln(), (1e6f64).ln());
-    let coarse: Vec<(f64, f64)> = (0..=140)
+    // The total pseudocount Kβ is what the data constrain, so the grid reaches down to
+    // Kβ = 10⁻⁶ however large K is (10⁻⁸ at least, where K is small).
+    let (lo, hi) = ((1e-8f64).min(1e-6 / k).ln(), (1e6f64).ln());
+    let steps = ((hi - lo) / 0.1).ceil() as usize;
+    let coarse: Vec<(f64, f64)> = (0..=steps)
         .map(|i| {
-            let t = lo + (hi - lo) * i as f64 / 140.0;
+            let t = lo + (hi - lo) * i as f64 / steps as f64;
             (t, log_weight(t))
         })
         .collect();
     let peak = coarse.iter().map(|c| c.1).fold(f64::NEG_INFINITY, f64::max);
-    let step = (hi - lo) / 140.0;
+    let step = (hi - lo) / steps as f64;
     let inside: Vec<f64> = coarse
         .iter()
         .filter(|c| c.1 > peak - 40.0)
@@ -112,4 +115,60 @@ pub(crate) fn nsb(counts: &[f64], n: f64) -> (f64, f64) {
     let mean = h_sum / w_sum;
     let variance = (h2_sum / w_sum - mean * mean).max(0.0);
     (mean, variance.sqrt())
+}
+
+/// The asymptotic NSB estimate for an unknown, large alphabet in the strongly undersampled
+/// regime (Nemenman 2011, eqs. 29–30): with Δ = n − K₁ coincidences (K₁ distinct outcomes
+/// seen), H ≈ C_γ − ln 2 + 2 ln n − ψ(Δ) with posterior s.d. √ψ′(Δ). Needs Δ > 0.
+fn asymptotic_nsb(n: f64, coincidences: f64) -> (f64, f64) {
+    const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
+    (
+        EULER_GAMMA - std::f64::consts::LN_2 + 2.0 * n.ln() - digamma(coincidences),
+        trigamma(coincidences).sqrt(),
+    )
+}
+
+/// How NSB went about an alphabet of unknown size.
+pub(crate) enum UnknownAlphabet {
+    /// No outcome seen twice: nothing bounds the entropy from above; the plug-in value ln n
+    /// is returned as a lower bound.
+    NoCoincidences(f64),
+    /// Fewer than n/10 coincidences: the asymptotic formula (value, s.d.).
+    Asymptotic(f64, f64),
+    /// NSB over the guessed alphabet size K: (value, s.d., K).
+    Guessed(f64, f64, f64),
+}
+
+/// NSB when the alphabet size is unknown, with the rule of the `ndd` package (Marsili): no
+/// coincidences → plug-in; coincidences < n/10 → the asymptotic formula; otherwise K grows
+/// tenfold from the number of distinct outcomes seen until the estimate changes by less than
+/// 10⁻³ nats per e-fold of K, and NSB runs at the geometric midpoint of the last step. Should
+/// the estimate climb past the asymptotic one on the way, the asymptotic one is returned.
+pub(crate) fn nsb_unknown_alphabet(counts: &[f64], n: f64) -> UnknownAlphabet {
+    let seen = counts.iter().filter(|&&y| y > 0.0).count() as f64;
+    let coincidences = n - seen;
+    if coincidences <= 0.0 {
+        return UnknownAlphabet::NoCoincidences(n.ln());
+    }
+    let asymptotic = asymptotic_nsb(n, coincidences);
+    if coincidences / n < 0.1 {
+        return UnknownAlphabet::Asymptotic(asymptotic.0, asymptotic.1);
+    }
+    const GROWTH: f64 = 10.0;
+    let mut k = seen.max(1.0);
+    let mut previous = nsb(counts, n, k).0;
+    for _ in 0..40 {
+        k = (k * GROWTH).round();
+        let h = nsb(counts, n, k).0;
+        if (h - previous) / GROWTH.ln() < 1e-3 {
+            break;
+        }
+        if h >= asymptotic.0 {
+            return UnknownAlphabet::Asymptotic(asymptotic.0, asymptotic.1);
+        }
+        previous = h;
+    }
+    let k = (k / GROWTH.sqrt()).round().max(seen);
+    let (value, sd) = nsb(counts, n, k);
+    UnknownAlphabet::Guessed(value, sd, k)
 }
