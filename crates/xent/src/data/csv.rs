@@ -33,54 +33,91 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, Error> {
 
 /// [`parse_csv`], with header detection on or off (an inline vector has no header).
 pub(crate) fn parse_delimited(bytes: &[u8], allow_header: bool) -> Result<Table, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, column) = position_of_byte(bytes, e.valid_up_to());
-        Error::Parse {
-            line,
-            column,
-            text: "<bytes that are not UTF-8>".into(),
-        }
-    })?;
+    let mut parser = LineParser::new(None, allow_header);
     let mut values = Vec::new();
     let mut lines = Vec::new();
-    let mut width = None;
-    let content = |raw: &'_ str| {
-        let line = raw.strip_suffix('\r').unwrap_or(raw).to_string();
-        let trimmed = line.trim();
-        (!trimmed.is_empty() && !trimmed.starts_with('#')).then_some(line)
-    };
-    let first = text.split('\n').find_map(content).unwrap_or_default();
-    let delimiter = detect_delimiter(&first);
-    let header = allow_header
-        && !first.is_empty()
-        && first
-            .split(delimiter)
-            .all(|f| !f.trim().is_empty() && f.trim().parse::<f64>().is_err());
-    let mut header_pending = header;
-    for (index, raw) in text.split('\n').enumerate() {
-        let line_no = index + 1;
-        let Some(line) = content(raw) else { continue };
-        if header_pending {
-            header_pending = false;
-            continue;
+    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        if parser.parse(raw, index + 1, &mut values)? {
+            lines.push(index + 1);
         }
-        let mut count = 0;
-        let mut column = 1;
-        for field in line.split(delimiter) {
-            let leading = field.len() - field.trim_start().len();
-            let number = field.trim();
-            let value: f64 = number.parse().map_err(|_| Error::Parse {
-                line: line_no,
-                column: column + line_chars(&field[..leading]),
-                text: number.to_string(),
-            })?;
-            values.push(value);
-            count += 1;
-            column += line_chars(field) + 1;
+    }
+    let width = parser.width().ok_or(Error::Empty { input: "csv" })?;
+    let values = Array2::from_shape_vec((lines.len(), width), values)
+        .expect("every row was checked to have `width` fields");
+    Ok(Table {
+        values,
+        one_dimensional: false,
+        lines: Some(lines),
+    })
+}
+
+/// Parses CSV one line at a time, remembering what the first lines decided: the delimiter,
+/// whether there was a header, the row width. Works on bytes: only a field that fails to
+/// parse is examined as text, to say where it is and what it holds.
+#[derive(Debug, Clone)]
+pub(crate) struct LineParser {
+    delimiter: Option<u8>,
+    header_pending: bool,
+    width: Option<usize>,
+}
+
+impl LineParser {
+    /// `delimiter`: a fixed delimiter, or `None` to detect it from the first non-blank line.
+    pub(crate) fn new(delimiter: Option<u8>, allow_header: bool) -> LineParser {
+        LineParser {
+            delimiter,
+            header_pending: allow_header,
+            width: None,
         }
-        match width {
-            None => width = Some(count),
+    }
+
+    /// The number of fields of every row, once a row has been read.
+    pub(crate) fn width(&self) -> Option<usize> {
+        self.width
+    }
+
+    /// Parses one line (with or without its `\n`, `\r\n` accepted), appending its fields to
+    /// `out`. Returns `false` for a line that holds no row: blank, a `#` comment, the header.
+    pub(crate) fn parse(
+        &mut self,
+        raw: &[u8],
+        line_no: usize,
+        out: &mut Vec<f64>,
+    ) -> Result<bool, Error> {
+        let line = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let trimmed = line.trim_ascii();
+        if trimmed.is_empty() || trimmed[0] == b'#' {
+            check_utf8(line, line_no)?;
+            return Ok(false);
+        }
+        let delimiter = *self.delimiter.get_or_insert_with(|| detect_delimiter(line));
+        if std::mem::take(&mut self.header_pending) && is_header(line, delimiter) {
+            check_utf8(line, line_no)?;
+            return Ok(false);
+        }
+        let before = out.len();
+        let mut start = 0;
+        for field in line.split(|&b| b == delimiter) {
+            let number = field.trim_ascii();
+            let parsed = std::str::from_utf8(number)
+                .ok()
+                .and_then(|text| text.parse::<f64>().ok());
+            match parsed {
+                Some(value) => out.push(value),
+                None => {
+                    out.truncate(before);
+                    let leading = field.len() - field.trim_ascii_start().len();
+                    return Err(field_error(line, line_no, start + leading, number));
+                }
+            }
+            start += field.len() + 1;
+        }
+        let count = out.len() - before;
+        match self.width {
+            None => self.width = Some(count),
             Some(expected) if expected != count => {
+                out.truncate(before);
                 return Err(Error::Ragged {
                     line: line_no,
                     expected,
@@ -89,16 +126,48 @@ pub(crate) fn parse_delimited(bytes: &[u8], allow_header: bool) -> Result<Table,
             }
             Some(_) => {}
         }
-        lines.push(line_no);
+        Ok(true)
     }
-    let width = width.ok_or(Error::Empty { input: "csv" })?;
-    let values = Array2::from_shape_vec((lines.len(), width), values)
-        .expect("every row was checked to have `width` fields");
-    Ok(Table {
-        values,
-        one_dimensional: false,
-        lines: Some(lines),
+}
+
+/// A first line in which every field is non-empty text that is not a number.
+fn is_header(line: &[u8], delimiter: u8) -> bool {
+    line.split(|&b| b == delimiter).all(|f| {
+        let f = f.trim_ascii();
+        !f.is_empty()
+            && std::str::from_utf8(f)
+                .map(|t| t.parse::<f64>().is_err())
+                .unwrap_or(true)
     })
+}
+
+/// The error for a field at byte `offset` of `line` that is not a number: where it starts,
+/// in characters, and what it holds; or where the bytes stop being UTF-8, in bytes.
+fn field_error(line: &[u8], line_no: usize, offset: usize, field: &[u8]) -> Error {
+    if let Err(e) = std::str::from_utf8(&line[..offset + field.len()]) {
+        return Error::Parse {
+            line: line_no,
+            column: e.valid_up_to() + 1,
+            text: "<bytes that are not UTF-8>".into(),
+        };
+    }
+    let prefix = std::str::from_utf8(&line[..offset]).expect("checked above");
+    Error::Parse {
+        line: line_no,
+        column: prefix.chars().count() + 1,
+        text: String::from_utf8_lossy(field).into_owned(),
+    }
+}
+
+/// Lines that hold no numbers must still be text.
+fn check_utf8(line: &[u8], line_no: usize) -> Result<(), Error> {
+    std::str::from_utf8(line)
+        .map(|_| ())
+        .map_err(|e| Error::Parse {
+            line: line_no,
+            column: e.valid_up_to() + 1,
+            text: "<bytes that are not UTF-8>".into(),
+        })
 }
 
 /// Formats a 2-D array as CSV: one row per line, values in their shortest exact form
@@ -133,32 +202,11 @@ fn format_number(v: f64) -> String {
 }
 
 /// A tab or a semicolon when the line has one and no comma; a comma otherwise.
-fn detect_delimiter(line: &str) -> char {
-    if line.contains(',') {
-        ','
-    } else if line.contains('\t') {
-        '\t'
-    } else if line.contains(';') {
-        ';'
-    } else {
-        ','
-    }
-}
-
-fn line_chars(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// 1-based (line, column) of a byte offset, counting columns in bytes (the text there is not
-/// valid UTF-8, so characters are not defined).
-fn position_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    (line, offset - line_start + 1)
+fn detect_delimiter(line: &[u8]) -> u8 {
+    [b',', b'\t', b';']
+        .into_iter()
+        .find(|d| line.contains(d))
+        .unwrap_or(b',')
 }
 
 #[cfg(test)]

@@ -9,11 +9,13 @@ mod csv;
 mod digits;
 mod idx;
 mod npy;
+mod stream;
 
 pub use csv::{parse_csv, to_csv};
 pub use digits::digits;
 pub use idx::{parse_idx, IdxArray};
 pub use npy::{parse_npy, to_npy};
+pub use stream::{Chunk, TableReader};
 
 use crate::Error;
 use ndarray::{Array2, ArrayView1};

@@ -33,67 +33,103 @@ const MAGIC: &[u8] = b"\x93NUMPY";
 /// # Ok::<(), xent::Error>(())
 /// ```
 pub fn parse_npy(bytes: &[u8]) -> Result<Table, Error> {
-    if bytes.len() < 10 || &bytes[..6] != MAGIC {
-        return Err(bad("the file does not start with the NPY magic string"));
-    }
-    let major = bytes[6];
-    let (header_len, header_start) = match major {
-        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10usize),
-        2 | 3 => {
-            if bytes.len() < 12 {
-                return Err(bad("the file ends inside the header length"));
-            }
-            let len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-            (len as usize, 12)
-        }
-        v => return Err(bad(&format!("unsupported format version {v}"))),
-    };
-    let data_start = header_start
-        .checked_add(header_len)
-        .filter(|&end| end <= bytes.len())
-        .ok_or_else(|| bad("the header is longer than the file"))?;
-    let header = std::str::from_utf8(&bytes[header_start..data_start])
-        .map_err(|_| bad("the header is not text"))?;
-    let header = Header::parse(header)?;
-    let (rows, cols, one_dimensional) = match header.shape[..] {
-        [n] => (1, n, true),
-        [r, c] => (r, c, false),
-        _ => {
-            return Err(bad(&format!(
-                "a {}-dimensional array; only 1-D and 2-D arrays are supported",
-                header.shape.len()
-            )));
-        }
-    };
-    let data = &bytes[data_start..];
-    let expected = rows
-        .checked_mul(cols)
-        .and_then(|n| n.checked_mul(header.dtype.size))
-        .ok_or_else(|| bad("the shape's size overflows"))?;
-    if data.len() != expected {
-        return Err(bad(&format!(
-            "the shape {:?} of {} needs {expected} bytes of data, the file has {}",
-            header.shape,
-            header.dtype.name,
-            data.len()
-        )));
-    }
+    let layout = Layout::read(&mut &bytes[..], bytes.len() as u64)?;
+    let data = &bytes[layout.data_start as usize..];
     let values: Vec<f64> = data
-        .chunks_exact(header.dtype.size)
-        .map(|chunk| header.dtype.decode(chunk))
+        .chunks_exact(layout.dtype.size)
+        .map(|chunk| layout.dtype.decode(chunk))
         .collect();
-    let shape = (rows, cols);
-    let values = if header.fortran_order && !one_dimensional {
-        Array2::from_shape_vec(shape.f(), values)
+    let (rows, cols) = if layout.one_dimensional {
+        (1, layout.rows)
     } else {
-        Array2::from_shape_vec(shape, values)
+        (layout.rows, layout.cols)
+    };
+    let values = if layout.fortran_order && !layout.one_dimensional {
+        Array2::from_shape_vec((rows, cols).f(), values)
+    } else {
+        Array2::from_shape_vec((rows, cols), values)
     }
     .expect("the data length was checked against the shape");
     Ok(Table {
         values,
-        one_dimensional,
+        one_dimensional: layout.one_dimensional,
         lines: None,
     })
+}
+
+/// What an NPY header says, checked against the file's length.
+pub(crate) struct Layout {
+    pub(crate) dtype: Dtype,
+    pub(crate) fortran_order: bool,
+    /// Rows of a 2-D array; elements of a 1-D one.
+    pub(crate) rows: usize,
+    /// Columns of a 2-D array; 1 for a 1-D one.
+    pub(crate) cols: usize,
+    pub(crate) one_dimensional: bool,
+    /// Offset of the first data byte.
+    pub(crate) data_start: u64,
+}
+
+impl Layout {
+    /// Reads the magic string and header from the start of a file of `file_len` bytes, and
+    /// checks that the data section has exactly the size the shape and dtype imply. Nothing
+    /// larger than the file is ever allocated.
+    pub(crate) fn read(reader: &mut impl std::io::Read, file_len: u64) -> Result<Layout, Error> {
+        let mut prefix = [0u8; 12];
+        let short = |_| bad("the file ends inside the header");
+        let not_npy = || bad("the file does not start with the NPY magic string");
+        reader.read_exact(&mut prefix[..6]).map_err(|_| not_npy())?;
+        if &prefix[..6] != MAGIC {
+            return Err(not_npy());
+        }
+        reader.read_exact(&mut prefix[6..10]).map_err(short)?;
+        let (header_len, header_start) = match prefix[6] {
+            1 => (u16::from_le_bytes([prefix[8], prefix[9]]) as u64, 10u64),
+            2 | 3 => {
+                reader.read_exact(&mut prefix[10..12]).map_err(short)?;
+                let len = u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]);
+                (len as u64, 12)
+            }
+            v => return Err(bad(&format!("unsupported format version {v}"))),
+        };
+        let data_start = header_start + header_len;
+        if data_start > file_len {
+            return Err(bad("the header is longer than the file"));
+        }
+        let mut header = vec![0u8; header_len as usize];
+        reader.read_exact(&mut header).map_err(short)?;
+        let header = std::str::from_utf8(&header).map_err(|_| bad("the header is not text"))?;
+        let header = Header::parse(header)?;
+        let (rows, cols, one_dimensional) = match header.shape[..] {
+            [n] => (n, 1, true),
+            [r, c] => (r, c, false),
+            _ => {
+                return Err(bad(&format!(
+                    "a {}-dimensional array; only 1-D and 2-D arrays are supported",
+                    header.shape.len()
+                )));
+            }
+        };
+        let expected = rows
+            .checked_mul(cols)
+            .and_then(|n| n.checked_mul(header.dtype.size))
+            .ok_or_else(|| bad("the shape's size overflows"))?;
+        let found = file_len - data_start;
+        if found != expected as u64 {
+            return Err(bad(&format!(
+                "the shape {:?} of {} needs {expected} bytes of data, the file has {found}",
+                header.shape, header.dtype.name,
+            )));
+        }
+        Ok(Layout {
+            dtype: header.dtype,
+            fortran_order: header.fortran_order,
+            rows,
+            cols,
+            one_dimensional,
+            data_start,
+        })
+    }
 }
 
 /// Encodes a 2-D array as a version-1 `.npy` file of little-endian `f8` in C order.
@@ -202,10 +238,11 @@ enum Kind {
     Unsigned,
 }
 
-struct Dtype {
+pub(crate) struct Dtype {
     name: String,
     kind: Kind,
-    size: usize,
+    /// Bytes per element.
+    pub(crate) size: usize,
     big_endian: bool,
 }
 
@@ -238,7 +275,8 @@ impl Dtype {
         })
     }
 
-    fn decode(&self, chunk: &[u8]) -> f64 {
+    /// The value of one element's bytes.
+    pub(crate) fn decode(&self, chunk: &[u8]) -> f64 {
         let mut raw = [0u8; 8];
         raw[..self.size].copy_from_slice(chunk);
         if self.big_endian {

@@ -1,0 +1,356 @@
+//! Reading a table a chunk of rows at a time, so that files larger than memory can be
+//! evaluated in memory bounded by the chunk.
+
+use super::csv::LineParser;
+use super::npy::Layout;
+use crate::Error;
+use ndarray::Array2;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// Some consecutive rows of a table being streamed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chunk {
+    /// The rows. A 1-D NPY array streams as a column: one value per row.
+    pub values: Array2<f64>,
+    /// The index (0-based) of the chunk's first row in the whole table.
+    pub first_row: usize,
+    /// For CSV, the 1-based line of each row of the chunk.
+    pub lines: Option<Vec<usize>>,
+}
+
+impl Chunk {
+    /// The 1-based line a row (its index in the whole table) came from, when the source was
+    /// text and the row is in this chunk.
+    pub fn line_of_row(&self, row: usize) -> Option<usize> {
+        let lines = self.lines.as_ref()?;
+        lines.get(row.checked_sub(self.first_row)?).copied()
+    }
+}
+
+/// A CSV or NPY table read a chunk of rows at a time.
+///
+/// CSV is parsed as [`parse_csv`](super::parse_csv) does (header and delimiter detection,
+/// comments, errors naming line and column), from any buffered reader, standard input
+/// included. NPY files are read from disk; their header is checked against the file's length
+/// before any data is read. Memory in use is the chunk asked for plus one line of text.
+///
+/// # Example
+/// ```
+/// use xent::data::TableReader;
+/// let text = "p0,p1\n0.5,0.5\n0.25,0.75\n1,0\n";
+/// let mut reader = TableReader::from_csv(std::io::Cursor::new(text), None);
+/// let first = reader.next_rows(2)?.expect("two rows");
+/// assert_eq!(first.values, ndarray::array![[0.5, 0.5], [0.25, 0.75]]);
+/// assert_eq!(first.lines, Some(vec![2, 3]));
+/// let rest = reader.next_rows(2)?.expect("one more row");
+/// assert_eq!((rest.first_row, rest.values.nrows()), (2, 1));
+/// assert!(reader.next_rows(2)?.is_none());
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub struct TableReader {
+    source: Source,
+    rows_read: usize,
+    bytes_read: u64,
+}
+
+enum Source {
+    Csv {
+        reader: Box<dyn BufRead + Send>,
+        parser: LineParser,
+        line_no: usize,
+        line: Vec<u8>,
+        finished: bool,
+    },
+    Npy {
+        reader: BufReader<File>,
+        layout: Layout,
+        bytes: Vec<u8>,
+    },
+}
+
+impl std::fmt::Debug for TableReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.source {
+            Source::Csv { .. } => "csv",
+            Source::Npy { .. } => "npy",
+        };
+        f.debug_struct("TableReader")
+            .field("kind", &kind)
+            .field("rows_read", &self.rows_read)
+            .field("bytes_read", &self.bytes_read)
+            .finish()
+    }
+}
+
+impl TableReader {
+    /// Opens a `.npy` file, or any other file as CSV, with a fixed CSV `delimiter` or `None`
+    /// to detect it.
+    ///
+    /// # Errors
+    /// [`Error::Io`] for a file that cannot be opened or is a directory; for NPY, the header
+    /// errors of [`parse_npy`](super::parse_npy).
+    pub fn open(path: &Path, delimiter: Option<u8>) -> Result<TableReader, Error> {
+        let io_error = |e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        if path.is_dir() {
+            return Err(Error::Io {
+                path: path.display().to_string(),
+                message: "is a directory, not a file".into(),
+            });
+        }
+        let file = File::open(path).map_err(io_error)?;
+        let is_npy = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
+        if !is_npy {
+            return Ok(TableReader::from_csv(
+                BufReader::with_capacity(1 << 16, file),
+                delimiter,
+            ));
+        }
+        let file_len = file.metadata().map_err(io_error)?.len();
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let layout = Layout::read(&mut reader, file_len)?;
+        Ok(TableReader {
+            bytes_read: layout.data_start,
+            source: Source::Npy {
+                reader,
+                layout,
+                bytes: Vec::new(),
+            },
+            rows_read: 0,
+        })
+    }
+
+    /// Reads CSV from any buffered reader (`std::io::stdin().lock()`, a file, bytes).
+    pub fn from_csv(reader: impl BufRead + Send + 'static, delimiter: Option<u8>) -> TableReader {
+        TableReader {
+            source: Source::Csv {
+                reader: Box::new(reader),
+                parser: LineParser::new(delimiter, true),
+                line_no: 0,
+                line: Vec::new(),
+                finished: false,
+            },
+            rows_read: 0,
+            bytes_read: 0,
+        }
+    }
+
+    /// `true` for a 1-D NPY array (streamed as one column).
+    pub fn one_dimensional(&self) -> bool {
+        matches!(&self.source, Source::Npy { layout, .. } if layout.one_dimensional)
+    }
+
+    /// Rows returned so far.
+    pub fn rows_read(&self) -> usize {
+        self.rows_read
+    }
+
+    /// Bytes of the source consumed so far (for progress reports).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// The next chunk of at most `max_rows` rows (at least one row is read when `max_rows`
+    /// is 0), or `None` at the end.
+    ///
+    /// # Errors
+    /// For CSV, [`Error::Parse`] and [`Error::Ragged`] naming the line, [`Error::Empty`] when
+    /// the whole input holds no row, [`Error::Io`] when reading fails.
+    pub fn next_rows(&mut self, max_rows: usize) -> Result<Option<Chunk>, Error> {
+        let max_rows = max_rows.max(1);
+        let first_row = self.rows_read;
+        let chunk = match &mut self.source {
+            Source::Csv {
+                reader,
+                parser,
+                line_no,
+                line,
+                finished,
+            } => {
+                let mut values = Vec::new();
+                let mut lines = Vec::new();
+                while !*finished && lines.len() < max_rows {
+                    line.clear();
+                    let n = reader.read_until(b'\n', line).map_err(|e| Error::Io {
+                        path: "input".into(),
+                        message: e.to_string(),
+                    })?;
+                    if n == 0 {
+                        *finished = true;
+                        break;
+                    }
+                    self.bytes_read += n as u64;
+                    *line_no += 1;
+                    if parser.parse(line, *line_no, &mut values)? {
+                        lines.push(*line_no);
+                    }
+                }
+                if lines.is_empty() {
+                    if first_row == 0 {
+                        return Err(Error::Empty { input: "csv" });
+                    }
+                    return Ok(None);
+                }
+                let width = parser.width().expect("a row was read");
+                Chunk {
+                    values: Array2::from_shape_vec((lines.len(), width), values)
+                        .expect("every row was checked to have `width` fields"),
+                    first_row,
+                    lines: Some(lines),
+                }
+            }
+            Source::Npy {
+                reader,
+                layout,
+                bytes,
+            } => {
+                let rows = max_rows.min(layout.rows - first_row);
+                if rows == 0 {
+                    return Ok(None);
+                }
+                let size = layout.dtype.size;
+                let cols = layout.cols;
+                bytes.resize(rows * cols * size, 0);
+                let io_error = |e: std::io::Error| Error::Io {
+                    path: "NPY file".into(),
+                    message: e.to_string(),
+                };
+                let mut values = Array2::zeros((rows, cols));
+                if layout.fortran_order && cols > 1 {
+                    // Column-major: each column's slice of these rows lies elsewhere.
+                    for (j, mut column) in values.columns_mut().into_iter().enumerate() {
+                        let at = layout.data_start + ((j * layout.rows + first_row) * size) as u64;
+                        reader.seek(SeekFrom::Start(at)).map_err(io_error)?;
+                        let part = &mut bytes[..rows * size];
+                        reader.read_exact(part).map_err(io_error)?;
+                        for (v, raw) in column.iter_mut().zip(part.chunks_exact(size)) {
+                            *v = layout.dtype.decode(raw);
+                        }
+                    }
+                } else {
+                    reader.read_exact(bytes).map_err(io_error)?;
+                    for (v, raw) in values.iter_mut().zip(bytes.chunks_exact(size)) {
+                        *v = layout.dtype.decode(raw);
+                    }
+                }
+                self.bytes_read += (rows * cols * size) as u64;
+                Chunk {
+                    values,
+                    first_row,
+                    lines: None,
+                }
+            }
+        };
+        self.rows_read += chunk.values.nrows();
+        Ok(Some(chunk))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_rows(reader: &mut TableReader, step: usize) -> Result<Array2<f64>, Error> {
+        let mut rows = Vec::new();
+        let mut width = 0;
+        while let Some(chunk) = reader.next_rows(step)? {
+            width = chunk.values.ncols();
+            rows.extend(chunk.values.iter().copied());
+        }
+        Ok(Array2::from_shape_vec((rows.len() / width.max(1), width), rows).unwrap())
+    }
+
+    #[test]
+    fn csv_chunks_match_the_whole_parse() {
+        let text = "# comment\na\tb\n1\t2\n\n3\t4\r\n5\t6\n";
+        let whole = super::super::parse_csv(text.as_bytes()).unwrap();
+        for step in [1, 2, 3, 10] {
+            let mut reader = TableReader::from_csv(std::io::Cursor::new(text), None);
+            assert_eq!(all_rows(&mut reader, step).unwrap(), whole.values);
+        }
+        let mut reader = TableReader::from_csv(std::io::Cursor::new(text), None);
+        reader.next_rows(1).unwrap();
+        let second = reader.next_rows(2).unwrap().unwrap();
+        assert_eq!(second.line_of_row(1), Some(5));
+        assert_eq!(second.line_of_row(2), Some(6));
+        assert_eq!(second.line_of_row(0), None);
+    }
+
+    #[test]
+    fn csv_errors_carry_the_line_of_the_whole_file() {
+        let text = "1,2\n3,4\n5,x\n";
+        let mut reader = TableReader::from_csv(std::io::Cursor::new(text), None);
+        assert!(reader.next_rows(2).is_ok());
+        assert_eq!(
+            reader.next_rows(2).unwrap_err(),
+            Error::Parse {
+                line: 3,
+                column: 3,
+                text: "x".into()
+            }
+        );
+        let mut empty = TableReader::from_csv(std::io::Cursor::new("# nothing\n"), None);
+        assert_eq!(
+            empty.next_rows(5).unwrap_err(),
+            Error::Empty { input: "csv" }
+        );
+    }
+
+    #[test]
+    fn a_fixed_delimiter_is_not_guessed() {
+        // With ';' fixed, commas are part of the field (a decimal comma is not a number).
+        let mut reader = TableReader::from_csv(std::io::Cursor::new("1;2\n"), Some(b';'));
+        assert_eq!(
+            reader.next_rows(4).unwrap().unwrap().values,
+            ndarray::array![[1.0, 2.0]]
+        );
+        let mut reader = TableReader::from_csv(std::io::Cursor::new("1,5;2\n"), Some(b';'));
+        assert!(matches!(
+            reader.next_rows(4),
+            Err(Error::Parse { column: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn npy_in_c_and_fortran_order_and_one_dimensional() {
+        let dir = std::env::temp_dir().join(format!("xent-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = Array2::from_shape_fn((7, 3), |(i, j)| (10 * i + j) as f64);
+        let c = dir.join("c.npy");
+        std::fs::write(&c, super::super::to_npy(a.view())).unwrap();
+        let mut reader = TableReader::open(&c, None).unwrap();
+        assert_eq!(all_rows(&mut reader, 3).unwrap(), a);
+        // Fortran order: the same array stored column by column.
+        let header = "{'descr': '<f8', 'fortran_order': True, 'shape': (7, 3), }";
+        let mut file = b"\x93NUMPY\x01\x00".to_vec();
+        let padded = (header.len() + 1 + 10).next_multiple_of(64) - 10;
+        file.extend_from_slice(&(padded as u16).to_le_bytes());
+        file.extend_from_slice(header.as_bytes());
+        file.resize(10 + padded - 1, b' ');
+        file.push(b'\n');
+        for v in a.t().iter() {
+            file.extend_from_slice(&v.to_le_bytes());
+        }
+        let f = dir.join("f.npy");
+        std::fs::write(&f, &file).unwrap();
+        let mut reader = TableReader::open(&f, None).unwrap();
+        assert_eq!(all_rows(&mut reader, 2).unwrap(), a);
+        // A lying header is refused before anything is read.
+        std::fs::write(&f, &file[..file.len() - 8]).unwrap();
+        assert!(matches!(
+            TableReader::open(&f, None),
+            Err(Error::Format { .. })
+        ));
+        assert!(matches!(
+            TableReader::open(&dir, None),
+            Err(Error::Io { .. })
+        ));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
