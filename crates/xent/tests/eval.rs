@@ -269,3 +269,125 @@ fn probabilities_printed_with_six_decimals_pass_the_default_tolerance() {
     )
     .is_err());
 }
+
+#[test]
+fn chunked_evaluation_equals_the_whole() {
+    use xent::eval::Evaluator;
+    let mut rng = xent::train::SplitMix64::new(11);
+    let (n, k) = (257, 4);
+    let z = ndarray::Array2::from_shape_fn((n, k), |_| 6.0 * rng.uniform() - 3.0);
+    let p = xent::activation::softmax_rows(z.view());
+    let labels: Vec<usize> = (0..n)
+        .map(|_| (rng.uniform() * k as f64) as usize)
+        .collect();
+    let weights: Vec<f64> = (0..n).map(|_| rng.uniform() * 2.0).collect();
+    let soft = xent::activation::softmax_rows(z.mapv(|v| -v).view());
+    let o = EvalOptions {
+        top_k: 2,
+        bins: 7,
+        ..EvalOptions::default()
+    };
+    let kinds = [
+        Predictions::Probabilities(p.view()),
+        Predictions::Logits(z.view()),
+    ];
+    for pred in kinds {
+        for (soft_labels, w) in [(false, None), (true, Some(&weights[..]))] {
+            let labels_of = |r: std::ops::Range<usize>| {
+                if soft_labels {
+                    Labels::Distributions(soft.slice(ndarray::s![r, ..]))
+                } else {
+                    Labels::Classes(&labels[r])
+                }
+            };
+            let whole = evaluate(pred, labels_of(0..n), w, &o).unwrap();
+            for step in [1, 3, 64, 256] {
+                let mut e = Evaluator::new(o.clone()).unwrap();
+                let mut start = 0;
+                while start < n {
+                    let end = (start + step).min(n);
+                    let part = match pred {
+                        Predictions::Probabilities(v) => {
+                            Predictions::Probabilities(v.slice_move(ndarray::s![start..end, ..]))
+                        }
+                        Predictions::Logits(v) => {
+                            Predictions::Logits(v.slice_move(ndarray::s![start..end, ..]))
+                        }
+                        Predictions::LogProbabilities(v) => {
+                            Predictions::LogProbabilities(v.slice_move(ndarray::s![start..end, ..]))
+                        }
+                    };
+                    e.push(part, labels_of(start..end), w.map(|w| &w[start..end]))
+                        .unwrap();
+                    start = end;
+                }
+                assert_eq!(e.samples(), n);
+                let streamed = e.finish().unwrap();
+                for (a, b) in numbers(&streamed).iter().zip(numbers(&whole)) {
+                    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{a} vs {b}");
+                }
+            }
+        }
+    }
+    // Errors count rows from the first chunk; a chunk of another width is refused.
+    let mut e = Evaluator::new(o.clone()).unwrap();
+    e.push(
+        Predictions::Probabilities(p.slice(ndarray::s![0..10, ..])),
+        Labels::Classes(&labels[..10]),
+        None,
+    )
+    .unwrap();
+    let bad = array![[0.5, 0.5, 0.0, 0.0], [0.5, 0.6, 0.0, 0.0]];
+    assert!(matches!(
+        e.push(
+            Predictions::Probabilities(bad.view()),
+            Labels::Classes(&[0, 0]),
+            None
+        ),
+        Err(Error::NotNormalized { row: 11, .. })
+    ));
+    let mut e = Evaluator::new(o).unwrap();
+    e.push(
+        Predictions::Probabilities(p.slice(ndarray::s![0..1, ..])),
+        Labels::Classes(&labels[..1]),
+        None,
+    )
+    .unwrap();
+    assert!(matches!(
+        e.push(
+            Predictions::Probabilities(array![[1.0]].view()),
+            Labels::Classes(&[0]),
+            None
+        ),
+        Err(Error::ShapeMismatch { .. })
+    ));
+    assert!(matches!(
+        Evaluator::new(EvalOptions::default()).unwrap().finish(),
+        Err(Error::Empty { .. })
+    ));
+}
+
+#[test]
+fn one_column_of_log_probabilities_is_ln_p_of_class_one() {
+    let p = array![[0.1], [0.9], [0.8], [0.4], [1e-30]];
+    let lp = p.mapv(f64::ln);
+    let y = [0usize, 1, 1, 0, 0];
+    let o = EvalOptions::default();
+    let a = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&y),
+        None,
+        &o,
+    )
+    .unwrap();
+    let b = evaluate(
+        Predictions::LogProbabilities(lp.view()),
+        Labels::Classes(&y),
+        None,
+        &o,
+    )
+    .unwrap();
+    for (x, y) in numbers(&a).iter().zip(numbers(&b)) {
+        assert!((x - y).abs() <= 1e-14 * y.abs().max(1.0), "{x} vs {y}");
+    }
+}

@@ -1,10 +1,10 @@
 //! The metrics themselves.
 
 use crate::activation::{LogSoftmax, RowActivation};
-use crate::kernels::compensated_sum;
+use crate::kernels::{compensated_sum, CompensatedSum};
 use crate::layout::argmax;
 use crate::{Error, InputPolicy};
-use ndarray::{Array2, ArrayView2};
+use ndarray::{ArrayView1, ArrayView2};
 
 /// What the prediction file holds, one row per sample.
 #[derive(Debug, Clone, Copy)]
@@ -119,127 +119,412 @@ pub struct Report {
     pub bins: Vec<Bin>,
 }
 
-/// Log-probabilities of every row, validated.
-fn log_probabilities(
-    pred: Predictions<'_>,
-    options: &EvalOptions,
-) -> Result<(Array2<f64>, bool), Error> {
-    let (view, binary) = match pred {
-        Predictions::Probabilities(v)
-        | Predictions::Logits(v)
-        | Predictions::LogProbabilities(v) => (v, v.ncols() == 1),
-    };
-    if view.nrows() == 0 || view.ncols() == 0 {
-        return Err(Error::Empty {
-            input: "predictions",
-        });
+/// The metrics of [`evaluate`], accumulated over any number of chunks of samples, so that a
+/// file larger than memory can be evaluated a chunk at a time. Memory is O(classes + bins).
+///
+/// Errors name the sample by its index over all the chunks pushed so far. After an error
+/// the evaluator holds a partial chunk and should be dropped.
+///
+/// # Example
+/// ```
+/// use xent::eval::{evaluate, EvalOptions, Evaluator, Labels, Predictions};
+/// let p = ndarray::array![[0.7, 0.3], [0.4, 0.6], [0.9, 0.1], [0.2, 0.8]];
+/// let labels = [0, 1, 1, 1];
+/// let mut e = Evaluator::new(EvalOptions::default())?;
+/// for (rows, y) in [(0..3, &labels[..3]), (3..4, &labels[3..])] {
+///     e.push(Predictions::Probabilities(p.slice(ndarray::s![rows, ..])), Labels::Classes(y), None)?;
+/// }
+/// let whole = evaluate(Predictions::Probabilities(p.view()), Labels::Classes(&labels), None,
+///                      &EvalOptions::default())?;
+/// let streamed = e.finish()?;
+/// assert!((streamed.log_loss - whole.log_loss).abs() < 1e-15);
+/// assert_eq!(streamed.accuracy, 0.75);
+/// # Ok::<(), xent::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Evaluator {
+    options: EvalOptions,
+    /// (number of classes, single-column binary input), fixed by the first chunk.
+    shape: Option<(usize, bool)>,
+    /// Width of the prediction rows of the first chunk.
+    width: usize,
+    rows: usize,
+    total: CompensatedSum,
+    loss: CompensatedSum,
+    /// Weighted running mean and sum of squared deviations of the loss (West 1979).
+    loss_mean: f64,
+    loss_m2: f64,
+    loss_weight: f64,
+    correct: CompensatedSum,
+    top_k: CompensatedSum,
+    brier: CompensatedSum,
+    entropy: CompensatedSum,
+    kl: CompensatedSum,
+    /// Per bin: (weight, Σ weight·confidence, Σ weight·hit).
+    bins: Vec<(f64, f64, f64)>,
+    /// Per class: (support, predicted, true positives, Σ weight·loss).
+    per_class: Vec<(f64, f64, f64, f64)>,
+    log_p: Vec<f64>,
+    p: Vec<f64>,
+    y: Vec<f64>,
+}
+
+impl Evaluator {
+    /// A new evaluator.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for 0 bins or k.
+    pub fn new(options: EvalOptions) -> Result<Evaluator, Error> {
+        if options.bins == 0 || options.top_k == 0 {
+            return Err(Error::InvalidParameter {
+                name: if options.bins == 0 { "bins" } else { "top-k" },
+                value: 0.0,
+                expected: "must be at least 1",
+            });
+        }
+        Ok(Evaluator {
+            bins: vec![(0.0, 0.0, 0.0); options.bins],
+            options,
+            shape: None,
+            width: 0,
+            rows: 0,
+            total: CompensatedSum::default(),
+            loss: CompensatedSum::default(),
+            loss_mean: 0.0,
+            loss_m2: 0.0,
+            loss_weight: 0.0,
+            correct: CompensatedSum::default(),
+            top_k: CompensatedSum::default(),
+            brier: CompensatedSum::default(),
+            entropy: CompensatedSum::default(),
+            kl: CompensatedSum::default(),
+            per_class: Vec::new(),
+            log_p: Vec::new(),
+            p: Vec::new(),
+            y: Vec::new(),
+        })
     }
-    let mut lp = match pred {
-        Predictions::Probabilities(p) => {
-            let p = if binary {
-                Array2::from_shape_fn((p.nrows(), 2), |(i, k)| {
-                    if k == 1 {
-                        p[[i, 0]]
-                    } else {
-                        1.0 - p[[i, 0]]
+
+    /// Samples pushed so far.
+    pub fn samples(&self) -> usize {
+        self.rows
+    }
+
+    /// Adds a chunk of samples: predictions, their labels and optionally their weights. Every
+    /// chunk must have the first one's number of prediction columns.
+    ///
+    /// # Errors
+    /// As [`evaluate`], with rows counted from the first chunk.
+    pub fn push(
+        &mut self,
+        pred: Predictions<'_>,
+        labels: Labels<'_>,
+        weights: Option<&[f64]>,
+    ) -> Result<(), Error> {
+        let view = match pred {
+            Predictions::Probabilities(v)
+            | Predictions::Logits(v)
+            | Predictions::LogProbabilities(v) => v,
+        };
+        let (n, width) = view.dim();
+        if width == 0 {
+            return Err(Error::Empty {
+                input: "predictions",
+            });
+        }
+        let (classes, binary) = *self.shape.get_or_insert(if width == 1 {
+            (2, true)
+        } else {
+            (width, false)
+        });
+        if self.per_class.is_empty() {
+            self.width = width;
+            self.per_class = vec![(0.0, 0.0, 0.0, 0.0); classes];
+            self.log_p = vec![0.0; classes];
+            self.p = vec![0.0; classes];
+            self.y = vec![0.0; classes];
+        }
+        if width != self.width {
+            return Err(Error::ShapeMismatch {
+                input: "predictions",
+                expected: vec![n, self.width],
+                found: vec![n, width],
+            });
+        }
+        match labels {
+            Labels::Classes(c) => crate::layout::ensure_same_shape("labels", &[n], &[c.len()])?,
+            Labels::Distributions(d) => {
+                let width_ok = d.ncols() == classes || (binary && d.ncols() == 1);
+                if d.nrows() != n || !width_ok {
+                    return Err(Error::ShapeMismatch {
+                        input: "labels",
+                        expected: vec![n, classes],
+                        found: d.shape().to_vec(),
+                    });
+                }
+            }
+        }
+        if let Some(w) = weights {
+            crate::layout::ensure_same_shape("weights", &[n], &[w.len()])?;
+        }
+        for i in 0..n {
+            let row = self.rows + i;
+            let weight = match weights {
+                Some(w) => {
+                    let value = w[i];
+                    if !(value.is_finite() && value >= 0.0) {
+                        return Err(Error::ValueOutOfRange {
+                            input: "weights",
+                            row: 0,
+                            col: row,
+                            value,
+                            expected: "sample weights must be finite and ≥ 0",
+                        });
                     }
-                })
-            } else {
-                p.to_owned()
+                    value
+                }
+                None => 1.0,
             };
-            let policy = if options.normalize {
-                InputPolicy::Normalize
-            } else {
-                InputPolicy::Strict
+            self.prediction_row(pred, i, row, binary)?;
+            let truth = match labels {
+                Labels::Classes(c) => {
+                    if c[i] >= classes {
+                        return Err(Error::ClassOutOfRange {
+                            row,
+                            class: c[i] as i64,
+                            classes,
+                        });
+                    }
+                    self.y.fill(0.0);
+                    self.y[c[i]] = 1.0;
+                    Some(c[i])
+                }
+                Labels::Distributions(d) => {
+                    if binary && d.ncols() == 1 {
+                        self.y[1] = d[[i, 0]];
+                        self.y[0] = 1.0 - d[[i, 0]];
+                    } else {
+                        self.y.iter_mut().zip(d.row(i)).for_each(|(y, &v)| *y = v);
+                    }
+                    InputPolicy::Strict.check_row("labels", row, &self.y, 1e-6)?;
+                    None
+                }
             };
-            let mut out = p.clone();
-            for (i, mut row) in out.rows_mut().into_iter().enumerate() {
-                let values = row.to_vec();
-                let d = policy.check_row("predictions", i, &values, options.tolerance)?;
-                for v in row.iter_mut() {
-                    let mut q = *v / d;
+            self.add_row(truth, weight, binary);
+        }
+        self.rows += n;
+        Ok(())
+    }
+
+    /// Fills `log_p` and `p` from row `i` of the predictions (`row` is its global index).
+    fn prediction_row(
+        &mut self,
+        pred: Predictions<'_>,
+        i: usize,
+        row: usize,
+        binary: bool,
+    ) -> Result<(), Error> {
+        let options = &self.options;
+        match pred {
+            Predictions::Probabilities(v) => {
+                if binary {
+                    self.p[1] = v[[i, 0]];
+                    self.p[0] = 1.0 - v[[i, 0]];
+                } else {
+                    self.p.iter_mut().zip(v.row(i)).for_each(|(p, &x)| *p = x);
+                }
+                let policy = if options.normalize {
+                    InputPolicy::Normalize
+                } else {
+                    InputPolicy::Strict
+                };
+                let d = policy.check_row("predictions", row, &self.p, options.tolerance)?;
+                for (p, l) in self.p.iter_mut().zip(self.log_p.iter_mut()) {
+                    let mut q = *p / d;
                     if let Some(eps) = options.clip {
                         q = q.clamp(eps, 1.0 - eps);
                     }
-                    *v = q.ln();
+                    *p = q;
+                    *l = q.ln();
                 }
+                return Ok(());
             }
-            out
-        }
-        Predictions::Logits(z) => {
-            let z = if binary {
-                Array2::from_shape_fn(
-                    (z.nrows(), 2),
-                    |(i, k)| if k == 1 { z[[i, 0]] } else { 0.0 },
-                )
-            } else {
-                z.to_owned()
-            };
-            LogSoftmax::new().apply_rows(z.view())
-        }
-        Predictions::LogProbabilities(l) => {
-            for ((row, col), &v) in l.indexed_iter() {
-                if v.is_nan() || v > 1e-9 {
-                    return Err(Error::ValueOutOfRange {
-                        input: "predictions",
-                        row,
-                        col,
-                        value: v,
-                        expected: "a log-probability must be ≤ 0 (−∞ allowed)",
-                    });
+            Predictions::Logits(z) => {
+                if binary {
+                    self.log_p[0] = 0.0;
+                    self.log_p[1] = z[[i, 0]];
+                } else {
+                    self.log_p
+                        .iter_mut()
+                        .zip(z.row(i))
+                        .for_each(|(l, &x)| *l = x);
                 }
+                LogSoftmax::new().apply_in_place(&mut self.log_p);
             }
-            l.to_owned()
-        }
-    };
-    if let (Some(eps), false) = (options.clip, matches!(pred, Predictions::Probabilities(_))) {
-        let (lo, hi) = (eps.ln(), (-eps).ln_1p());
-        lp.mapv_inplace(|v| v.clamp(lo, hi));
-    }
-    Ok((lp, binary))
-}
-
-/// Label distributions of every row, validated against the number of classes.
-fn label_rows(labels: Labels<'_>, rows: usize, classes: usize) -> Result<Array2<f64>, Error> {
-    match labels {
-        Labels::Classes(c) => {
-            crate::layout::ensure_same_shape("labels", &[rows], &[c.len()])?;
-            let mut y = Array2::zeros((rows, classes));
-            for (i, &k) in c.iter().enumerate() {
-                if k >= classes {
-                    return Err(Error::ClassOutOfRange {
-                        row: i,
-                        class: k as i64,
-                        classes,
-                    });
-                }
-                y[[i, k]] = 1.0;
-            }
-            Ok(y)
-        }
-        Labels::Distributions(d) => {
-            let d = if d.ncols() == 1 && classes == 2 {
-                Array2::from_shape_fn((d.nrows(), 2), |(i, k)| {
-                    if k == 1 {
-                        d[[i, 0]]
-                    } else {
-                        1.0 - d[[i, 0]]
+            Predictions::LogProbabilities(lp) => {
+                for (col, &v) in lp.row(i).iter().enumerate() {
+                    if v.is_nan() || v > 1e-9 {
+                        return Err(Error::ValueOutOfRange {
+                            input: "predictions",
+                            row,
+                            col,
+                            value: v,
+                            expected: "a log-probability must be ≤ 0 (−∞ allowed)",
+                        });
                     }
-                })
-            } else {
-                d.to_owned()
-            };
-            crate::layout::ensure_same_shape("labels", &[rows, classes], d.shape())?;
-            for (i, row) in d.rows().into_iter().enumerate() {
-                InputPolicy::Strict.check_row(
-                    "labels",
-                    i,
-                    row.as_slice().expect("owned rows are contiguous"),
-                    1e-6,
-                )?;
+                }
+                if binary {
+                    // One column: ln P(class 1); ln P(class 0) = ln(1 − e^l) without cancellation.
+                    let l = lp[[i, 0]].min(0.0);
+                    self.log_p[1] = l;
+                    self.log_p[0] = if l > -std::f64::consts::LN_2 {
+                        (-l.exp_m1()).ln()
+                    } else {
+                        (-l.exp()).ln_1p()
+                    };
+                } else {
+                    self.log_p
+                        .iter_mut()
+                        .zip(lp.row(i))
+                        .for_each(|(l, &x)| *l = x);
+                }
             }
-            Ok(d)
         }
+        if let Some(eps) = options.clip {
+            let (lo, hi) = (eps.ln(), (-eps).ln_1p());
+            self.log_p.iter_mut().for_each(|l| *l = l.clamp(lo, hi));
+        }
+        for (p, &l) in self.p.iter_mut().zip(&self.log_p) {
+            *p = l.exp();
+        }
+        Ok(())
+    }
+
+    /// Accumulates one sample whose `log_p`, `p` and `y` are filled.
+    fn add_row(&mut self, class: Option<usize>, weight: f64, binary: bool) {
+        let (log_p, p, y) = (&self.log_p, &self.p, &self.y);
+        let (ce, h_label) = match class {
+            Some(t) => (-log_p[t], 0.0),
+            None => (
+                -compensated_sum(
+                    log_p
+                        .iter()
+                        .zip(y)
+                        .map(|(&l, &t)| if t == 0.0 { 0.0 } else { t * l }),
+                ),
+                -compensated_sum(y.iter().map(|&t| if t > 0.0 { t * t.ln() } else { 0.0 })),
+            ),
+        };
+        let h_pred = -compensated_sum(
+            p.iter()
+                .zip(log_p)
+                .map(|(&q, &l)| if q > 0.0 { q * l } else { 0.0 }),
+        );
+        let truth = class.unwrap_or_else(|| argmax(ArrayView1::from(&y[..])));
+        let guess = argmax(ArrayView1::from(&log_p[..]));
+        let hit = (truth == guess) as u8 as f64;
+        let rank = log_p.iter().filter(|&&v| v > log_p[truth]).count();
+        let brier = if binary {
+            (p[1] - y[1]).powi(2)
+        } else {
+            p.iter().zip(y).map(|(q, t)| (q - t) * (q - t)).sum()
+        };
+        let k = self.options.top_k.min(p.len());
+        self.total.add(weight);
+        self.loss.add(weight * ce);
+        if weight > 0.0 {
+            self.loss_weight += weight;
+            let delta = ce - self.loss_mean;
+            self.loss_mean += delta * weight / self.loss_weight;
+            self.loss_m2 += weight * delta * (ce - self.loss_mean);
+        }
+        self.correct.add(weight * hit);
+        self.top_k.add(weight * ((rank < k) as u8 as f64));
+        self.brier.add(weight * brier);
+        self.entropy.add(weight * h_pred);
+        self.kl.add(weight * (ce - h_label));
+        let bins = self.options.bins;
+        let confidence = p[guess];
+        let slot = &mut self.bins[((confidence * bins as f64) as usize).min(bins - 1)];
+        slot.0 += weight;
+        slot.1 += weight * confidence;
+        slot.2 += weight * hit;
+        let c = &mut self.per_class;
+        c[truth].0 += weight;
+        c[truth].2 += weight * hit;
+        c[truth].3 += weight * ce;
+        c[guess].1 += weight;
+    }
+
+    /// The report over every sample pushed.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when no sample was pushed.
+    pub fn finish(self) -> Result<Report, Error> {
+        if self.rows == 0 {
+            return Err(Error::Empty {
+                input: "predictions",
+            });
+        }
+        let (classes, _) = self.shape.expect("rows were pushed");
+        let total = self.total.value();
+        let log_loss = self.loss.value() / total;
+        let variance = self.loss_m2 / self.loss_weight;
+        let mut ece = 0.0;
+        let mut mce: f64 = 0.0;
+        let nbins = self.options.bins;
+        let bins: Vec<Bin> = self
+            .bins
+            .into_iter()
+            .enumerate()
+            .map(|(j, (bw, conf, acc))| {
+                let (confidence, accuracy) = if bw > 0.0 {
+                    (conf / bw, acc / bw)
+                } else {
+                    (f64::NAN, f64::NAN)
+                };
+                if bw > 0.0 {
+                    let gap = (accuracy - confidence).abs();
+                    ece += bw / total * gap;
+                    mce = mce.max(gap);
+                }
+                Bin {
+                    lower: j as f64 / nbins as f64,
+                    weight: bw,
+                    confidence,
+                    accuracy,
+                }
+            })
+            .collect();
+        let per_class = self
+            .per_class
+            .into_iter()
+            .enumerate()
+            .map(|(class, (support, predicted, tp, loss))| ClassReport {
+                class,
+                support,
+                precision: tp / predicted,
+                recall: tp / support,
+                log_loss: loss / support,
+            })
+            .collect();
+        Ok(Report {
+            log_loss,
+            log_loss_se: (variance / self.rows as f64).sqrt(),
+            perplexity: log_loss.exp(),
+            accuracy: self.correct.value() / total,
+            top_k_accuracy: self.top_k.value() / total,
+            top_k: self.options.top_k.min(classes),
+            brier: self.brier.value() / total,
+            ece,
+            mce,
+            mean_entropy: self.entropy.value() / total,
+            mean_kl: self.kl.value() / total,
+            n_samples: self.rows,
+            n_classes: classes,
+            per_class,
+            bins,
+        })
     }
 }
 
@@ -257,138 +542,7 @@ pub fn evaluate(
     weights: Option<&[f64]>,
     options: &EvalOptions,
 ) -> Result<Report, Error> {
-    if options.bins == 0 || options.top_k == 0 {
-        return Err(Error::InvalidParameter {
-            name: if options.bins == 0 { "bins" } else { "top-k" },
-            value: 0.0,
-            expected: "must be at least 1",
-        });
-    }
-    let (lp, binary) = log_probabilities(pred, options)?;
-    let (n, classes) = lp.dim();
-    let y = label_rows(labels, n, classes)?;
-    let w: Vec<f64> = match weights {
-        Some(w) => {
-            crate::layout::ensure_same_shape("weights", &[n], &[w.len()])?;
-            for (col, &value) in w.iter().enumerate() {
-                if !(value.is_finite() && value >= 0.0) {
-                    return Err(Error::ValueOutOfRange {
-                        input: "weights",
-                        row: 0,
-                        col,
-                        value,
-                        expected: "sample weights must be finite and ≥ 0",
-                    });
-                }
-            }
-            w.to_vec()
-        }
-        None => vec![1.0; n],
-    };
-    let total = compensated_sum(w.iter().copied());
-    let k = options.top_k.min(classes);
-    let bin_of = |c: f64| ((c * options.bins as f64) as usize).min(options.bins - 1);
-    let mut bins = vec![(0.0f64, 0.0f64, 0.0f64); options.bins]; // (weight, Σ conf, Σ correct)
-    let (mut losses, mut correct, mut topk, mut brier, mut ent, mut kl) =
-        (Vec::with_capacity(n), 0.0, 0.0, 0.0, 0.0, 0.0);
-    let mut per_class = vec![(0.0f64, 0.0f64, 0.0f64, 0.0f64); classes]; // (support, predicted, tp, Σ loss)
-    for (i, &wi) in w.iter().enumerate() {
-        let (lrow, yrow) = (lp.row(i), y.row(i));
-        let ce = -compensated_sum(
-            lrow.iter()
-                .zip(yrow)
-                .map(|(&l, &t)| if t == 0.0 { 0.0 } else { t * l }),
-        );
-        let h_label =
-            -compensated_sum(yrow.iter().map(|&t| if t > 0.0 { t * t.ln() } else { 0.0 }));
-        let p: Vec<f64> = lrow.iter().map(|l| l.exp()).collect();
-        let h_pred = -compensated_sum(
-            p.iter()
-                .zip(lrow)
-                .map(|(&q, &l)| if q > 0.0 { q * l } else { 0.0 }),
-        );
-        let truth = argmax(yrow);
-        let guess = argmax(lrow);
-        let hit = (truth == guess) as u8 as f64;
-        let rank = lrow.iter().filter(|&&v| v > lrow[truth]).count();
-        let b = if binary {
-            (p[1] - yrow[1]).powi(2)
-        } else {
-            p.iter().zip(yrow).map(|(q, t)| (q - t) * (q - t)).sum()
-        };
-        losses.push(ce);
-        correct += wi * hit;
-        topk += wi * ((rank < k) as u8 as f64);
-        brier += wi * b;
-        ent += wi * h_pred;
-        kl += wi * (ce - h_label);
-        let confidence = p[guess];
-        let slot = &mut bins[bin_of(confidence)];
-        slot.0 += wi;
-        slot.1 += wi * confidence;
-        slot.2 += wi * hit;
-        per_class[truth].0 += wi;
-        per_class[truth].2 += wi * hit;
-        per_class[truth].3 += wi * ce;
-        per_class[guess].1 += wi;
-    }
-    let log_loss = compensated_sum(losses.iter().zip(&w).map(|(l, wi)| l * wi)) / total;
-    let variance = compensated_sum(
-        losses
-            .iter()
-            .zip(&w)
-            .map(|(l, wi)| wi * (l - log_loss).powi(2)),
-    ) / total;
-    let mut ece = 0.0;
-    let mut mce: f64 = 0.0;
-    let bins: Vec<Bin> = bins
-        .into_iter()
-        .enumerate()
-        .map(|(j, (bw, conf, acc))| {
-            let (confidence, accuracy) = if bw > 0.0 {
-                (conf / bw, acc / bw)
-            } else {
-                (f64::NAN, f64::NAN)
-            };
-            if bw > 0.0 {
-                let gap = (accuracy - confidence).abs();
-                ece += bw / total * gap;
-                mce = mce.max(gap);
-            }
-            Bin {
-                lower: j as f64 / options.bins as f64,
-                weight: bw,
-                confidence,
-                accuracy,
-            }
-        })
-        .collect();
-    let per_class = per_class
-        .into_iter()
-        .enumerate()
-        .map(|(class, (support, predicted, tp, loss))| ClassReport {
-            class,
-            support,
-            precision: tp / predicted,
-            recall: tp / support,
-            log_loss: loss / support,
-        })
-        .collect();
-    Ok(Report {
-        log_loss,
-        log_loss_se: (variance / n as f64).sqrt(),
-        perplexity: log_loss.exp(),
-        accuracy: correct / total,
-        top_k_accuracy: topk / total,
-        top_k: k,
-        brier: brier / total,
-        ece,
-        mce,
-        mean_entropy: ent / total,
-        mean_kl: kl / total,
-        n_samples: n,
-        n_classes: classes,
-        per_class,
-        bins,
-    })
+    let mut evaluator = Evaluator::new(options.clone())?;
+    evaluator.push(pred, labels, weights)?;
+    evaluator.finish()
 }

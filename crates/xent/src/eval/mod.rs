@@ -26,4 +26,6 @@
 
 mod metrics;
 
-pub use metrics::{evaluate, Bin, ClassReport, EvalOptions, Labels, Predictions, Report};
+pub use metrics::{
+    evaluate, Bin, ClassReport, EvalOptions, Evaluator, Labels, Predictions, Report,
+};
