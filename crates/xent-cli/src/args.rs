@@ -403,4 +403,7 @@ pub struct EvalArgs {
     /// Write a reliability diagram (.svg or .png).
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// The CSV delimiter: one character, or `tab` (default: detected from the first line).
+    #[arg(long)]
+    pub delimiter: Option<String>,
 }

@@ -3,6 +3,19 @@
 use crate::operand::{Operand, Source};
 use xent::Error;
 
+/// Something an error can point into: an operand loaded whole, or one read in chunks.
+pub trait Place {
+    /// Where its numbers came from.
+    fn source(&self) -> &Source;
+    /// The source in words: `P.csv`, `standard input`, `the inline vector P`.
+    fn describe(&self) -> String;
+    /// A place in it in its own terms (CSV line and field, NPY index, vector position);
+    /// `row` and `col` are 0-based, as the library reports them.
+    fn locate(&self, row: usize, col: Option<usize>) -> String;
+    /// `true` for a single vector (inline or 1-D NPY).
+    fn is_vector(&self) -> bool;
+}
+
 /// Why a command failed, ready to print.
 #[derive(Debug)]
 pub struct Failure {
@@ -36,8 +49,8 @@ impl Failure {
     }
 
     /// An error while reading an operand: a parse error names the line and column.
-    pub fn from_read(operand: &Operand, error: Error) -> Failure {
-        let message = match (&operand.source, &error) {
+    pub fn from_read(operand: &dyn Place, error: Error) -> Failure {
+        let message = match (operand.source(), &error) {
             (Source::Inline, Error::Parse { column, text, .. }) => format!(
                 "{}: cannot read {text:?} as a number (at character {column})",
                 operand.describe()
@@ -57,6 +70,9 @@ impl Failure {
                 "{}:{line}: this line has {found} fields, the first row has {expected}",
                 operand.describe()
             ),
+            (_, Error::Io { path, message }) if path == "input" || path == "NPY file" => {
+                format!("{}: {message}", operand.describe())
+            }
             (_, Error::Io { .. }) => error.to_string(),
             _ => format!("{}: {error}", operand.describe()),
         };
@@ -65,7 +81,7 @@ impl Failure {
 
     /// An error from a computation, translated into the terms of the operands; each operand
     /// is listed with the name the library gives it (`"p"`, `"target"`, …).
-    pub fn from_compute(error: Error, operands: &[(&str, &Operand)]) -> Failure {
+    pub fn from_compute(error: Error, operands: &[(&str, &dyn Place)]) -> Failure {
         let find = |input: &str| {
             operands
                 .iter()

@@ -11,6 +11,7 @@ mod failure;
 mod operand;
 mod output;
 mod plot;
+mod row_input;
 
 use clap::Parser;
 use std::process::ExitCode;

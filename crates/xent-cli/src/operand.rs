@@ -1,6 +1,6 @@
 //! Turning a command-line operand into a table of numbers, and pointing back into it.
 
-use crate::failure::Failure;
+use crate::failure::{Failure, Place};
 use std::io::Read;
 use std::path::Path;
 use xent::data::{self, Table};
@@ -49,7 +49,7 @@ impl Operand {
             source,
             table: Table::from_vec(Vec::new()),
         };
-        operand.table = result.map_err(|e| Failure::from_read(&operand, e))?;
+        operand.table = result.map_err(|e| Failure::from_read(&operand as &dyn Place, e))?;
         Ok(operand)
     }
 
@@ -95,14 +95,29 @@ impl Operand {
     }
 }
 
-fn has_extension(text: &str, ext: &str) -> bool {
+impl Place for Operand {
+    fn source(&self) -> &Source {
+        &self.source
+    }
+    fn describe(&self) -> String {
+        Operand::describe(self)
+    }
+    fn locate(&self, row: usize, col: Option<usize>) -> String {
+        Operand::locate(self, row, col)
+    }
+    fn is_vector(&self) -> bool {
+        Operand::is_vector(self)
+    }
+}
+
+pub(crate) fn has_extension(text: &str, ext: &str) -> bool {
     Path::new(text)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// A path, not a vector: it exists, has a data file's extension, or contains a separator.
-fn looks_like_path(text: &str) -> bool {
+pub(crate) fn looks_like_path(text: &str) -> bool {
     Path::new(text).exists()
         || ["csv", "npy", "txt", "tsv"]
             .iter()

@@ -391,3 +391,31 @@ fn one_column_of_log_probabilities_is_ln_p_of_class_one() {
         assert!((x - y).abs() <= 1e-14 * y.abs().max(1.0), "{x} vs {y}");
     }
 }
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let mut rng = xent::train::SplitMix64::new(5);
+    let (n, k) = (20_000, 7);
+    let z = ndarray::Array2::from_shape_fn((n, k), |_| 8.0 * rng.uniform() - 4.0);
+    let labels: Vec<usize> = (0..n)
+        .map(|_| (rng.uniform() * k as f64) as usize)
+        .collect();
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                evaluate(
+                    Predictions::Logits(z.view()),
+                    Labels::Classes(&labels),
+                    None,
+                    &EvalOptions::default(),
+                )
+                .unwrap()
+            })
+    };
+    let one = run(1);
+    assert_eq!(numbers(&one), numbers(&run(2)));
+    assert_eq!(numbers(&one), numbers(&run(3)));
+}

@@ -5,6 +5,7 @@
 //! Each case runs in a child process of its own (`xent bench --case W1:8192x32000`), so that
 //! its peak RSS is its own, as in the anchors' harness.
 
+mod eval_files;
 mod inputs;
 mod memory;
 mod workloads;
@@ -48,6 +49,7 @@ pub fn cases(quick: bool) -> Vec<(&'static str, &'static str, Params)> {
                 ..p(0, 0)
             },
         ));
+        out.push(("E1", "100000x10", p(100_000, 10)));
     } else {
         out.push((
             "W0",
@@ -81,6 +83,7 @@ pub fn cases(quick: bool) -> Vec<(&'static str, &'static str, Params)> {
                 ..p(0, 0)
             },
         ));
+        out.push(("E1", "1000000x10", p(1_000_000, 10)));
     }
     out
 }
@@ -94,12 +97,13 @@ pub struct Params {
     pub bytes: usize,
 }
 
-const NAMES: [(&str, &str); 5] = [
+const NAMES: [(&str, &str); 6] = [
     ("W0", "bandwidth"),
     ("W1", "ce_fwd_bwd"),
     ("W2", "log_softmax_fwd"),
     ("W3", "row_entropy_kl"),
     ("W5", "softmax_regression"),
+    ("E1", "eval_files"),
 ];
 
 fn selected(id: &str, only: &[String]) -> bool {
@@ -205,6 +209,7 @@ fn run_case(case: &str, args: &BenchArgs, threads: usize) -> Result<String, Fail
         "W2" => workloads::log_softmax_fwd(&ctx, size, params),
         "W3" => workloads::row_entropy_kl(&ctx, size, params),
         "W5" => workloads::softmax_regression(&ctx, size, params),
+        "E1" => eval_files::eval_files(&ctx, size, params.n, params.v),
         _ => return Err(Failure::usage(format!("unknown workload {id:?}"))),
     };
     Ok(records.iter().map(|r| format!("{r}\n")).collect())

@@ -24,7 +24,7 @@ pub struct Context {
 }
 
 /// One warm-up call, then `repeats` timed calls.
-fn timed(ctx: &Context, mut f: impl FnMut()) -> Vec<f64> {
+pub fn timed(ctx: &Context, mut f: impl FnMut()) -> Vec<f64> {
     f();
     (0..ctx.repeats)
         .map(|_| {

@@ -2,11 +2,19 @@
 
 use crate::args::{Common, EvalArgs};
 use crate::failure::Failure;
-use crate::operand::Operand;
+use crate::failure::Place;
 use crate::output::json_number;
 use crate::plot;
+use crate::row_input::{Inline, RowInput};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ndarray::Array2;
 use serde_json::{json, Value};
-use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
+use std::io::IsTerminal;
+use xent::eval::{EvalOptions, Evaluator, Labels, Predictions};
+
+/// Values of the prediction chunk read at a time: with the labels' chunk and the reader's
+/// buffers, evaluation holds a few MiB whatever the file's size.
+const CHUNK_VALUES: usize = 1 << 16;
 
 pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     if let Some(path) = &args.plot {
@@ -19,51 +27,26 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             )));
         }
     }
-    let pred = Operand::load("PRED", &args.pred)?;
-    let labels = Operand::load("LABELS", &args.labels)?;
-    let weights = args
-        .sample_weight
+    let delimiter = args
+        .delimiter
         .as_deref()
-        .map(|w| Operand::load("WEIGHTS", w))
-        .transpose()?;
-    let x = pred.table.values.view();
-    let y = &labels.table.values;
-    let as_classes = (labels.is_vector() || y.ncols() == 1)
-        && !(x.ncols() == 1 && y.ncols() == 1 && !is_integral(y));
-    let classes: Vec<usize>;
-    let label_arg = if as_classes {
-        classes = y
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                if v.is_finite() && v >= 0.0 && v.fract() == 0.0 {
-                    Ok(v as usize)
-                } else {
-                    let place = if labels.is_vector() {
-                        labels.locate(0, Some(i))
-                    } else {
-                        labels.locate(i, None)
-                    };
-                    Err(Failure::data(format!(
-                        "{place}: {v} is not a class label (an integer ≥ 0)"
-                    )))
-                }
-            })
-            .collect::<Result<_, _>>()?;
-        Labels::Classes(&classes)
-    } else {
-        Labels::Distributions(y.view())
-    };
-    let predictions = if args.from_logits {
-        Predictions::Logits(x)
-    } else if args.from_log_probs {
-        Predictions::LogProbabilities(x)
-    } else {
-        Predictions::Probabilities(x)
-    };
-    let w: Option<Vec<f64>> = weights
-        .as_ref()
-        .map(|w| w.table.values.iter().copied().collect());
+        .map(parse_delimiter)
+        .transpose()
+        .map_err(Failure::usage)?;
+    let stdin_users = [
+        Some(&args.pred),
+        Some(&args.labels),
+        args.sample_weight.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|t| *t == "-")
+    .count();
+    if stdin_users > 1 {
+        return Err(Failure::usage(
+            "only one of --pred, --labels and --sample-weight can be - (standard input)",
+        ));
+    }
     let options = EvalOptions {
         bins: args.bins,
         top_k: args.top_k,
@@ -71,13 +54,71 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         normalize: common.normalize,
         ..EvalOptions::default()
     };
-    let report = evaluate(predictions, label_arg, w.as_deref(), &options).map_err(|e| {
-        let mut operands = vec![("predictions", &pred), ("labels", &labels)];
-        if let Some(w) = &weights {
-            operands.push(("weights", w));
+    let mut evaluator = Evaluator::new(options).map_err(|e| Failure::usage(e.to_string()))?;
+    let mut pred = RowInput::open("PRED", &args.pred, delimiter, Inline::Row)?;
+    let mut labels = RowInput::open("LABELS", &args.labels, delimiter, Inline::Column)?;
+    let mut weights = args
+        .sample_weight
+        .as_deref()
+        .map(|w| RowInput::open("WEIGHTS", w, delimiter, Inline::Column))
+        .transpose()?;
+    let bar = progress_bar(&pred);
+    // The first chunk is one row: it tells the width, which sizes the chunks after it.
+    let mut max_rows = 1;
+    while let Some(x) = pred.next(max_rows)? {
+        max_rows = (CHUNK_VALUES / x.ncols().max(1)).max(1);
+        let y = next_matching(&mut labels, &pred, x.nrows())?;
+        let w: Option<Vec<f64>> = match weights.as_mut() {
+            Some(input) => Some(
+                next_matching(input, &pred, x.nrows())?
+                    .into_iter()
+                    .collect(),
+            ),
+            None => None,
+        };
+        let as_classes = y.ncols() == 1 && !(x.ncols() == 1 && y.iter().any(|v| v.fract() != 0.0));
+        let first_row = pred.rows_read() - x.nrows();
+        let classes: Vec<usize>;
+        let label_arg = if as_classes {
+            classes = class_indices(&y, &labels, first_row)?;
+            Labels::Classes(&classes)
+        } else {
+            Labels::Distributions(y.view())
+        };
+        let predictions = if args.from_logits {
+            Predictions::Logits(x.view())
+        } else if args.from_log_probs {
+            Predictions::LogProbabilities(x.view())
+        } else {
+            Predictions::Probabilities(x.view())
+        };
+        evaluator
+            .push(predictions, label_arg, w.as_deref())
+            .map_err(|e| {
+                let mut operands: Vec<(&str, &dyn Place)> =
+                    vec![("predictions", &pred), ("labels", &labels)];
+                if let Some(w) = &weights {
+                    operands.push(("weights", w));
+                }
+                Failure::from_compute(e, &operands)
+            })?;
+        bar.set_position(pred.progress().0);
+    }
+    bar.finish_and_clear();
+    let rows = pred.rows_read();
+    for input in std::iter::once(&mut labels).chain(weights.as_mut()) {
+        if input.next(1)?.is_some() {
+            return Err(Failure::data(format!(
+                "{} has more rows than the {rows} of {} ({})",
+                input.describe(),
+                pred.describe(),
+                input.name()
+            )));
         }
-        Failure::from_compute(e, &operands)
-    })?;
+    }
+    let report = evaluator
+        .finish()
+        .map_err(|e| Failure::from_compute(e, &[("predictions", &pred as &dyn Place)]))?;
     if let Some(path) = &args.plot {
         plot::reliability_diagram(path, &report.bins).map_err(Failure::data)?;
     }
@@ -161,6 +202,96 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     Ok(text)
 }
 
-fn is_integral(a: &ndarray::Array2<f64>) -> bool {
-    a.iter().all(|v| v.fract() == 0.0)
+/// The next `rows` rows of labels or weights, which must not run out before the predictions.
+fn next_matching(
+    input: &mut RowInput,
+    pred: &RowInput,
+    rows: usize,
+) -> Result<Array2<f64>, Failure> {
+    let start = input.rows_read();
+    let mut parts: Vec<Array2<f64>> = Vec::new();
+    let mut have = 0;
+    while have < rows {
+        match input.next(rows - have)? {
+            Some(chunk) => {
+                have += chunk.nrows();
+                parts.push(chunk);
+            }
+            None => {
+                let rows = start + have;
+                return Err(Failure::data(format!(
+                    "{} ends after {rows} row{}, but {} has more ({} needs one row per sample)",
+                    input.describe(),
+                    if rows == 1 { "" } else { "s" },
+                    pred.describe(),
+                    input.name()
+                )));
+            }
+        }
+    }
+    if parts.len() == 1 {
+        return Ok(parts.pop().expect("one part"));
+    }
+    let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+    ndarray::concatenate(ndarray::Axis(0), &views).map_err(|_| {
+        Failure::data(format!(
+            "{}: the rows do not all have the same width",
+            input.describe()
+        ))
+    })
+}
+
+/// One column of labels as class indices; `first_row` is the index of the chunk's first row.
+fn class_indices(
+    y: &Array2<f64>,
+    labels: &RowInput,
+    first_row: usize,
+) -> Result<Vec<usize>, Failure> {
+    y.iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < usize::MAX as f64 {
+                Ok(v as usize)
+            } else {
+                Err(Failure::data(format!(
+                    "{}: {v} is not a class label (an integer ≥ 0)",
+                    labels.locate(first_row + i, None)
+                )))
+            }
+        })
+        .collect()
+}
+
+/// `--delimiter`: one ASCII character, or `tab`.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    let byte = match text {
+        "tab" | "\\t" | "\t" => b'\t',
+        "space" => b' ',
+        _ if text.len() == 1 => text.as_bytes()[0],
+        _ => return Err(format!("--delimiter {text:?}: give one character, or tab")),
+    };
+    if byte.is_ascii_digit() || b".+-#\r\n\"".contains(&byte) || !byte.is_ascii() {
+        return Err(format!(
+            "--delimiter {text:?}: that character can be part of a number or a comment"
+        ));
+    }
+    Ok(byte)
+}
+
+/// A progress bar over the prediction file's bytes, on a terminal only.
+fn progress_bar(pred: &RowInput) -> ProgressBar {
+    let (_, total) = pred.progress();
+    match total {
+        Some(total) if std::io::stderr().is_terminal() => {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+                )
+                .expect("a valid template"),
+            );
+            bar
+        }
+        _ => ProgressBar::hidden(),
+    }
 }

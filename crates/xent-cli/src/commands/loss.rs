@@ -1,7 +1,7 @@
 //! `xent loss KIND`: a loss, and optionally its gradient, from files.
 
 use crate::args::{Common, LossCommon, LossKind};
-use crate::failure::Failure;
+use crate::failure::{Failure, Place};
 use crate::operand::Operand;
 use crate::output::json_number;
 use ndarray::{Array2, ArrayView2};
@@ -200,7 +200,8 @@ impl Pair {
     }
 
     fn fail(&self, e: xent::Error, extra: Option<&Operand>) -> Failure {
-        let mut operands = vec![(self.input_name, &self.input), ("target", &self.target)];
+        let mut operands: Vec<(&str, &dyn Place)> =
+            vec![(self.input_name, &self.input), ("target", &self.target)];
         if let Some(w) = extra {
             operands.push(("weight", w));
         }

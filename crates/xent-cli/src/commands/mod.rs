@@ -1,7 +1,7 @@
 //! Each subcommand: load the operands, call the library, render the result.
 
 mod estimate;
-mod eval;
+pub(crate) mod eval;
 mod loss;
 mod predict;
 mod train;

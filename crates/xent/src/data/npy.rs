@@ -275,6 +275,28 @@ impl Dtype {
         })
     }
 
+    /// Decodes whole elements of `bytes` into `out`, with a fast path for the common
+    /// little-endian f8 and f4.
+    pub(crate) fn decode_into<'a>(&self, bytes: &[u8], out: impl Iterator<Item = &'a mut f64>) {
+        match (self.kind, self.size, self.big_endian) {
+            (Kind::Float, 8, false) => {
+                for (v, raw) in out.zip(bytes.chunks_exact(8)) {
+                    *v = f64::from_le_bytes(raw.try_into().expect("8 bytes"));
+                }
+            }
+            (Kind::Float, 4, false) => {
+                for (v, raw) in out.zip(bytes.chunks_exact(4)) {
+                    *v = f32::from_le_bytes(raw.try_into().expect("4 bytes")) as f64;
+                }
+            }
+            _ => {
+                for (v, raw) in out.zip(bytes.chunks_exact(self.size)) {
+                    *v = self.decode(raw);
+                }
+            }
+        }
+    }
+
     /// The value of one element's bytes.
     pub(crate) fn decode(&self, chunk: &[u8]) -> f64 {
         let mut raw = [0u8; 8];

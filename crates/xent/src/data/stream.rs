@@ -229,15 +229,11 @@ impl TableReader {
                         reader.seek(SeekFrom::Start(at)).map_err(io_error)?;
                         let part = &mut bytes[..rows * size];
                         reader.read_exact(part).map_err(io_error)?;
-                        for (v, raw) in column.iter_mut().zip(part.chunks_exact(size)) {
-                            *v = layout.dtype.decode(raw);
-                        }
+                        layout.dtype.decode_into(part, column.iter_mut());
                     }
                 } else {
                     reader.read_exact(bytes).map_err(io_error)?;
-                    for (v, raw) in values.iter_mut().zip(bytes.chunks_exact(size)) {
-                        *v = layout.dtype.decode(raw);
-                    }
+                    layout.dtype.decode_into(bytes, values.iter_mut());
                 }
                 self.bytes_read += (rows * cols * size) as u64;
                 Chunk {

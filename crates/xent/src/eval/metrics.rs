@@ -5,6 +5,7 @@ use crate::kernels::{compensated_sum, CompensatedSum};
 use crate::layout::argmax;
 use crate::{Error, InputPolicy};
 use ndarray::{ArrayView1, ArrayView2};
+use rayon::prelude::*;
 
 /// What the prediction file holds, one row per sample.
 #[derive(Debug, Clone, Copy)]
@@ -149,6 +150,16 @@ pub struct Evaluator {
     /// Width of the prediction rows of the first chunk.
     width: usize,
     rows: usize,
+    sums: Sums,
+}
+
+/// Values per block of rows evaluated by one thread. Blocks do not depend on the number of
+/// threads, and their sums are merged in row order, so results do not either.
+const BLOCK_VALUES: usize = 1 << 14;
+
+/// The running sums of every metric over some rows.
+#[derive(Debug, Clone, Default)]
+struct Sums {
     total: CompensatedSum,
     loss: CompensatedSum,
     /// Weighted running mean and sum of squared deviations of the loss (West 1979).
@@ -164,6 +175,61 @@ pub struct Evaluator {
     bins: Vec<(f64, f64, f64)>,
     /// Per class: (support, predicted, true positives, Σ weight·loss).
     per_class: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Sums {
+    fn new(bins: usize, classes: usize) -> Sums {
+        Sums {
+            bins: vec![(0.0, 0.0, 0.0); bins],
+            per_class: vec![(0.0, 0.0, 0.0, 0.0); classes],
+            ..Sums::default()
+        }
+    }
+
+    /// Adds the sums of the rows that follow these (Chan et al. for the variance).
+    fn merge(&mut self, other: Sums) {
+        self.total.merge(other.total);
+        self.loss.merge(other.loss);
+        let weight = self.loss_weight + other.loss_weight;
+        if self.loss_weight == 0.0 {
+            (self.loss_mean, self.loss_m2, self.loss_weight) =
+                (other.loss_mean, other.loss_m2, other.loss_weight);
+        } else if other.loss_weight > 0.0 {
+            let delta = other.loss_mean - self.loss_mean;
+            let share = other.loss_weight / weight;
+            self.loss_m2 += other.loss_m2 + delta * delta * self.loss_weight * share;
+            self.loss_mean += delta * share;
+            self.loss_weight = weight;
+        }
+        self.correct.merge(other.correct);
+        self.top_k.merge(other.top_k);
+        self.brier.merge(other.brier);
+        self.entropy.merge(other.entropy);
+        self.kl.merge(other.kl);
+        for (a, b) in self.bins.iter_mut().zip(other.bins) {
+            *a = (a.0 + b.0, a.1 + b.1, a.2 + b.2);
+        }
+        for (a, b) in self.per_class.iter_mut().zip(other.per_class) {
+            *a = (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3);
+        }
+    }
+}
+
+/// One chunk being evaluated: what every block of its rows needs to know.
+#[derive(Clone, Copy)]
+struct ChunkRows<'p, 'l, 'w, 'o> {
+    pred: Predictions<'p>,
+    labels: Labels<'l>,
+    weights: Option<&'w [f64]>,
+    options: &'o EvalOptions,
+    classes: usize,
+    binary: bool,
+    /// Index of the chunk's first row over all chunks, for errors.
+    first_row: usize,
+}
+
+/// One row's log-probabilities, probabilities and label distribution.
+struct Scratch {
     log_p: Vec<f64>,
     p: Vec<f64>,
     y: Vec<f64>,
@@ -183,25 +249,11 @@ impl Evaluator {
             });
         }
         Ok(Evaluator {
-            bins: vec![(0.0, 0.0, 0.0); options.bins],
             options,
             shape: None,
             width: 0,
             rows: 0,
-            total: CompensatedSum::default(),
-            loss: CompensatedSum::default(),
-            loss_mean: 0.0,
-            loss_m2: 0.0,
-            loss_weight: 0.0,
-            correct: CompensatedSum::default(),
-            top_k: CompensatedSum::default(),
-            brier: CompensatedSum::default(),
-            entropy: CompensatedSum::default(),
-            kl: CompensatedSum::default(),
-            per_class: Vec::new(),
-            log_p: Vec::new(),
-            p: Vec::new(),
-            y: Vec::new(),
+            sums: Sums::default(),
         })
     }
 
@@ -211,7 +263,8 @@ impl Evaluator {
     }
 
     /// Adds a chunk of samples: predictions, their labels and optionally their weights. Every
-    /// chunk must have the first one's number of prediction columns.
+    /// chunk must have the first one's number of prediction columns. Large chunks are split
+    /// over the threads of the current rayon pool.
     ///
     /// # Errors
     /// As [`evaluate`], with rows counted from the first chunk.
@@ -237,12 +290,9 @@ impl Evaluator {
         } else {
             (width, false)
         });
-        if self.per_class.is_empty() {
+        if self.width == 0 {
             self.width = width;
-            self.per_class = vec![(0.0, 0.0, 0.0, 0.0); classes];
-            self.log_p = vec![0.0; classes];
-            self.p = vec![0.0; classes];
-            self.y = vec![0.0; classes];
+            self.sums = Sums::new(self.options.bins, classes);
         }
         if width != self.width {
             return Err(Error::ShapeMismatch {
@@ -267,193 +317,30 @@ impl Evaluator {
         if let Some(w) = weights {
             crate::layout::ensure_same_shape("weights", &[n], &[w.len()])?;
         }
-        for i in 0..n {
-            let row = self.rows + i;
-            let weight = match weights {
-                Some(w) => {
-                    let value = w[i];
-                    if !(value.is_finite() && value >= 0.0) {
-                        return Err(Error::ValueOutOfRange {
-                            input: "weights",
-                            row: 0,
-                            col: row,
-                            value,
-                            expected: "sample weights must be finite and ≥ 0",
-                        });
-                    }
-                    value
-                }
-                None => 1.0,
-            };
-            self.prediction_row(pred, i, row, binary)?;
-            let truth = match labels {
-                Labels::Classes(c) => {
-                    if c[i] >= classes {
-                        return Err(Error::ClassOutOfRange {
-                            row,
-                            class: c[i] as i64,
-                            classes,
-                        });
-                    }
-                    self.y.fill(0.0);
-                    self.y[c[i]] = 1.0;
-                    Some(c[i])
-                }
-                Labels::Distributions(d) => {
-                    if binary && d.ncols() == 1 {
-                        self.y[1] = d[[i, 0]];
-                        self.y[0] = 1.0 - d[[i, 0]];
-                    } else {
-                        self.y.iter_mut().zip(d.row(i)).for_each(|(y, &v)| *y = v);
-                    }
-                    InputPolicy::Strict.check_row("labels", row, &self.y, 1e-6)?;
-                    None
-                }
-            };
-            self.add_row(truth, weight, binary);
+        let chunk = ChunkRows {
+            pred,
+            labels,
+            weights,
+            options: &self.options,
+            classes,
+            binary,
+            first_row: self.rows,
+        };
+        let block = (BLOCK_VALUES / classes).max(1);
+        let blocks: Vec<std::ops::Range<usize>> = (0..n)
+            .step_by(block)
+            .map(|start| start..(start + block).min(n))
+            .collect();
+        let partials: Vec<Result<Sums, Error>> = if blocks.len() > 1 {
+            blocks.into_par_iter().map(|r| chunk.block(r)).collect()
+        } else {
+            blocks.into_iter().map(|r| chunk.block(r)).collect()
+        };
+        for partial in partials {
+            self.sums.merge(partial?);
         }
         self.rows += n;
         Ok(())
-    }
-
-    /// Fills `log_p` and `p` from row `i` of the predictions (`row` is its global index).
-    fn prediction_row(
-        &mut self,
-        pred: Predictions<'_>,
-        i: usize,
-        row: usize,
-        binary: bool,
-    ) -> Result<(), Error> {
-        let options = &self.options;
-        match pred {
-            Predictions::Probabilities(v) => {
-                if binary {
-                    self.p[1] = v[[i, 0]];
-                    self.p[0] = 1.0 - v[[i, 0]];
-                } else {
-                    self.p.iter_mut().zip(v.row(i)).for_each(|(p, &x)| *p = x);
-                }
-                let policy = if options.normalize {
-                    InputPolicy::Normalize
-                } else {
-                    InputPolicy::Strict
-                };
-                let d = policy.check_row("predictions", row, &self.p, options.tolerance)?;
-                for (p, l) in self.p.iter_mut().zip(self.log_p.iter_mut()) {
-                    let mut q = *p / d;
-                    if let Some(eps) = options.clip {
-                        q = q.clamp(eps, 1.0 - eps);
-                    }
-                    *p = q;
-                    *l = q.ln();
-                }
-                return Ok(());
-            }
-            Predictions::Logits(z) => {
-                if binary {
-                    self.log_p[0] = 0.0;
-                    self.log_p[1] = z[[i, 0]];
-                } else {
-                    self.log_p
-                        .iter_mut()
-                        .zip(z.row(i))
-                        .for_each(|(l, &x)| *l = x);
-                }
-                LogSoftmax::new().apply_in_place(&mut self.log_p);
-            }
-            Predictions::LogProbabilities(lp) => {
-                for (col, &v) in lp.row(i).iter().enumerate() {
-                    if v.is_nan() || v > 1e-9 {
-                        return Err(Error::ValueOutOfRange {
-                            input: "predictions",
-                            row,
-                            col,
-                            value: v,
-                            expected: "a log-probability must be ≤ 0 (−∞ allowed)",
-                        });
-                    }
-                }
-                if binary {
-                    // One column: ln P(class 1); ln P(class 0) = ln(1 − e^l) without cancellation.
-                    let l = lp[[i, 0]].min(0.0);
-                    self.log_p[1] = l;
-                    self.log_p[0] = if l > -std::f64::consts::LN_2 {
-                        (-l.exp_m1()).ln()
-                    } else {
-                        (-l.exp()).ln_1p()
-                    };
-                } else {
-                    self.log_p
-                        .iter_mut()
-                        .zip(lp.row(i))
-                        .for_each(|(l, &x)| *l = x);
-                }
-            }
-        }
-        if let Some(eps) = options.clip {
-            let (lo, hi) = (eps.ln(), (-eps).ln_1p());
-            self.log_p.iter_mut().for_each(|l| *l = l.clamp(lo, hi));
-        }
-        for (p, &l) in self.p.iter_mut().zip(&self.log_p) {
-            *p = l.exp();
-        }
-        Ok(())
-    }
-
-    /// Accumulates one sample whose `log_p`, `p` and `y` are filled.
-    fn add_row(&mut self, class: Option<usize>, weight: f64, binary: bool) {
-        let (log_p, p, y) = (&self.log_p, &self.p, &self.y);
-        let (ce, h_label) = match class {
-            Some(t) => (-log_p[t], 0.0),
-            None => (
-                -compensated_sum(
-                    log_p
-                        .iter()
-                        .zip(y)
-                        .map(|(&l, &t)| if t == 0.0 { 0.0 } else { t * l }),
-                ),
-                -compensated_sum(y.iter().map(|&t| if t > 0.0 { t * t.ln() } else { 0.0 })),
-            ),
-        };
-        let h_pred = -compensated_sum(
-            p.iter()
-                .zip(log_p)
-                .map(|(&q, &l)| if q > 0.0 { q * l } else { 0.0 }),
-        );
-        let truth = class.unwrap_or_else(|| argmax(ArrayView1::from(&y[..])));
-        let guess = argmax(ArrayView1::from(&log_p[..]));
-        let hit = (truth == guess) as u8 as f64;
-        let rank = log_p.iter().filter(|&&v| v > log_p[truth]).count();
-        let brier = if binary {
-            (p[1] - y[1]).powi(2)
-        } else {
-            p.iter().zip(y).map(|(q, t)| (q - t) * (q - t)).sum()
-        };
-        let k = self.options.top_k.min(p.len());
-        self.total.add(weight);
-        self.loss.add(weight * ce);
-        if weight > 0.0 {
-            self.loss_weight += weight;
-            let delta = ce - self.loss_mean;
-            self.loss_mean += delta * weight / self.loss_weight;
-            self.loss_m2 += weight * delta * (ce - self.loss_mean);
-        }
-        self.correct.add(weight * hit);
-        self.top_k.add(weight * ((rank < k) as u8 as f64));
-        self.brier.add(weight * brier);
-        self.entropy.add(weight * h_pred);
-        self.kl.add(weight * (ce - h_label));
-        let bins = self.options.bins;
-        let confidence = p[guess];
-        let slot = &mut self.bins[((confidence * bins as f64) as usize).min(bins - 1)];
-        slot.0 += weight;
-        slot.1 += weight * confidence;
-        slot.2 += weight * hit;
-        let c = &mut self.per_class;
-        c[truth].0 += weight;
-        c[truth].2 += weight * hit;
-        c[truth].3 += weight * ce;
-        c[guess].1 += weight;
     }
 
     /// The report over every sample pushed.
@@ -467,13 +354,14 @@ impl Evaluator {
             });
         }
         let (classes, _) = self.shape.expect("rows were pushed");
-        let total = self.total.value();
-        let log_loss = self.loss.value() / total;
-        let variance = self.loss_m2 / self.loss_weight;
+        let sums = self.sums;
+        let total = sums.total.value();
+        let log_loss = sums.loss.value() / total;
+        let variance = sums.loss_m2 / sums.loss_weight;
         let mut ece = 0.0;
         let mut mce: f64 = 0.0;
         let nbins = self.options.bins;
-        let bins: Vec<Bin> = self
+        let bins: Vec<Bin> = sums
             .bins
             .into_iter()
             .enumerate()
@@ -496,7 +384,7 @@ impl Evaluator {
                 }
             })
             .collect();
-        let per_class = self
+        let per_class = sums
             .per_class
             .into_iter()
             .enumerate()
@@ -512,20 +400,221 @@ impl Evaluator {
             log_loss,
             log_loss_se: (variance / self.rows as f64).sqrt(),
             perplexity: log_loss.exp(),
-            accuracy: self.correct.value() / total,
-            top_k_accuracy: self.top_k.value() / total,
+            accuracy: sums.correct.value() / total,
+            top_k_accuracy: sums.top_k.value() / total,
             top_k: self.options.top_k.min(classes),
-            brier: self.brier.value() / total,
+            brier: sums.brier.value() / total,
             ece,
             mce,
-            mean_entropy: self.entropy.value() / total,
-            mean_kl: self.kl.value() / total,
+            mean_entropy: sums.entropy.value() / total,
+            mean_kl: sums.kl.value() / total,
             n_samples: self.rows,
             n_classes: classes,
             per_class,
             bins,
         })
     }
+}
+
+impl ChunkRows<'_, '_, '_, '_> {
+    /// The sums over rows `range` of the chunk.
+    fn block(&self, range: std::ops::Range<usize>) -> Result<Sums, Error> {
+        let classes = self.classes;
+        let mut sums = Sums::new(self.options.bins, classes);
+        let mut row = Scratch {
+            log_p: vec![0.0; classes],
+            p: vec![0.0; classes],
+            y: vec![0.0; classes],
+        };
+        for i in range {
+            let global = self.first_row + i;
+            let weight = match self.weights {
+                Some(w) => {
+                    let value = w[i];
+                    if !(value.is_finite() && value >= 0.0) {
+                        return Err(Error::ValueOutOfRange {
+                            input: "weights",
+                            row: 0,
+                            col: global,
+                            value,
+                            expected: "sample weights must be finite and ≥ 0",
+                        });
+                    }
+                    value
+                }
+                None => 1.0,
+            };
+            self.prediction_row(&mut row, i, global)?;
+            let truth = match self.labels {
+                Labels::Classes(c) => {
+                    if c[i] >= classes {
+                        return Err(Error::ClassOutOfRange {
+                            row: global,
+                            class: c[i] as i64,
+                            classes,
+                        });
+                    }
+                    row.y.fill(0.0);
+                    row.y[c[i]] = 1.0;
+                    Some(c[i])
+                }
+                Labels::Distributions(d) => {
+                    if self.binary && d.ncols() == 1 {
+                        row.y[1] = d[[i, 0]];
+                        row.y[0] = 1.0 - d[[i, 0]];
+                    } else {
+                        row.y.iter_mut().zip(d.row(i)).for_each(|(y, &v)| *y = v);
+                    }
+                    InputPolicy::Strict.check_row("labels", global, &row.y, 1e-6)?;
+                    None
+                }
+            };
+            add_row(&mut sums, &row, truth, weight, self.binary, self.options);
+        }
+        Ok(sums)
+    }
+
+    /// Fills `log_p` and `p` from row `i` of the predictions (`global` is its index over all
+    /// chunks).
+    fn prediction_row(&self, row: &mut Scratch, i: usize, global: usize) -> Result<(), Error> {
+        let options = self.options;
+        match self.pred {
+            Predictions::Probabilities(v) => {
+                if self.binary {
+                    row.p[1] = v[[i, 0]];
+                    row.p[0] = 1.0 - v[[i, 0]];
+                } else {
+                    row.p.iter_mut().zip(v.row(i)).for_each(|(p, &x)| *p = x);
+                }
+                let policy = if options.normalize {
+                    InputPolicy::Normalize
+                } else {
+                    InputPolicy::Strict
+                };
+                let d = policy.check_row("predictions", global, &row.p, options.tolerance)?;
+                for (p, l) in row.p.iter_mut().zip(row.log_p.iter_mut()) {
+                    let mut q = *p / d;
+                    if let Some(eps) = options.clip {
+                        q = q.clamp(eps, 1.0 - eps);
+                    }
+                    *p = q;
+                    *l = q.ln();
+                }
+                return Ok(());
+            }
+            Predictions::Logits(z) => {
+                if self.binary {
+                    row.log_p[0] = 0.0;
+                    row.log_p[1] = z[[i, 0]];
+                } else {
+                    row.log_p
+                        .iter_mut()
+                        .zip(z.row(i))
+                        .for_each(|(l, &x)| *l = x);
+                }
+                LogSoftmax::new().apply_in_place(&mut row.log_p);
+            }
+            Predictions::LogProbabilities(lp) => {
+                for (col, &v) in lp.row(i).iter().enumerate() {
+                    if v.is_nan() || v > 1e-9 {
+                        return Err(Error::ValueOutOfRange {
+                            input: "predictions",
+                            row: global,
+                            col,
+                            value: v,
+                            expected: "a log-probability must be ≤ 0 (−∞ allowed)",
+                        });
+                    }
+                }
+                if self.binary {
+                    // One column: ln P(class 1); ln P(class 0) = ln(1 − e^l) without cancellation.
+                    let l = lp[[i, 0]].min(0.0);
+                    row.log_p[1] = l;
+                    row.log_p[0] = if l > -std::f64::consts::LN_2 {
+                        (-l.exp_m1()).ln()
+                    } else {
+                        (-l.exp()).ln_1p()
+                    };
+                } else {
+                    row.log_p
+                        .iter_mut()
+                        .zip(lp.row(i))
+                        .for_each(|(l, &x)| *l = x);
+                }
+            }
+        }
+        if let Some(eps) = options.clip {
+            let (lo, hi) = (eps.ln(), (-eps).ln_1p());
+            row.log_p.iter_mut().for_each(|l| *l = l.clamp(lo, hi));
+        }
+        for (p, &l) in row.p.iter_mut().zip(&row.log_p) {
+            *p = l.exp();
+        }
+        Ok(())
+    }
+}
+
+/// Accumulates one sample whose `log_p`, `p` and `y` are filled.
+fn add_row(
+    sums: &mut Sums,
+    row: &Scratch,
+    class: Option<usize>,
+    weight: f64,
+    binary: bool,
+    options: &EvalOptions,
+) {
+    let (log_p, p, y) = (&row.log_p, &row.p, &row.y);
+    let (ce, h_label) = match class {
+        Some(t) => (-log_p[t], 0.0),
+        None => (
+            -compensated_sum(
+                log_p
+                    .iter()
+                    .zip(y)
+                    .map(|(&l, &t)| if t == 0.0 { 0.0 } else { t * l }),
+            ),
+            -compensated_sum(y.iter().map(|&t| if t > 0.0 { t * t.ln() } else { 0.0 })),
+        ),
+    };
+    let h_pred = -compensated_sum(
+        p.iter()
+            .zip(log_p)
+            .map(|(&q, &l)| if q > 0.0 { q * l } else { 0.0 }),
+    );
+    let truth = class.unwrap_or_else(|| argmax(ArrayView1::from(&y[..])));
+    let guess = argmax(ArrayView1::from(&log_p[..]));
+    let hit = (truth == guess) as u8 as f64;
+    let rank = log_p.iter().filter(|&&v| v > log_p[truth]).count();
+    let brier = if binary {
+        (p[1] - y[1]).powi(2)
+    } else {
+        p.iter().zip(y).map(|(q, t)| (q - t) * (q - t)).sum()
+    };
+    let k = options.top_k.min(p.len());
+    sums.total.add(weight);
+    sums.loss.add(weight * ce);
+    if weight > 0.0 {
+        sums.loss_weight += weight;
+        let delta = ce - sums.loss_mean;
+        sums.loss_mean += delta * weight / sums.loss_weight;
+        sums.loss_m2 += weight * delta * (ce - sums.loss_mean);
+    }
+    sums.correct.add(weight * hit);
+    sums.top_k.add(weight * ((rank < k) as u8 as f64));
+    sums.brier.add(weight * brier);
+    sums.entropy.add(weight * h_pred);
+    sums.kl.add(weight * (ce - h_label));
+    let bins = options.bins;
+    let confidence = p[guess];
+    let slot = &mut sums.bins[((confidence * bins as f64) as usize).min(bins - 1)];
+    slot.0 += weight;
+    slot.1 += weight * confidence;
+    slot.2 += weight * hit;
+    let c = &mut sums.per_class;
+    c[truth].0 += weight;
+    c[truth].2 += weight * hit;
+    c[truth].3 += weight * ce;
+    c[guess].1 += weight;
 }
 
 /// Evaluates predictions against labels, optionally with one weight per sample.

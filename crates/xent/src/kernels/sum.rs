@@ -21,6 +21,16 @@ impl CompensatedSum {
         self.sum = t;
     }
 
+    /// Adds another running sum (its rounding error included).
+    #[inline]
+    pub(crate) fn merge(&mut self, other: CompensatedSum) {
+        self.add(other.sum);
+        // Past an infinity the compensation is meaningless (NaN); leave it out.
+        if other.sum.is_finite() {
+            self.add(other.compensation);
+        }
+    }
+
     /// The sum; ±∞ and NaN pass through (the compensation is meaningless then).
     #[inline(always)]
     pub(crate) fn value(self) -> f64 {

@@ -1,0 +1,186 @@
+//! An operand read a chunk of rows at a time (CSV, NPY or standard input, streamed), or an
+//! inline vector held whole, with errors that still point at the file's line and field.
+
+use crate::failure::{Failure, Place};
+use crate::operand::{has_extension, looks_like_path, Source};
+use ndarray::{s, Array2};
+use std::path::Path;
+use xent::data::{self, Chunk, TableReader};
+
+/// How an inline vector lies: as one row (a prediction) or as one column (labels, weights).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Inline {
+    Row,
+    Column,
+}
+
+pub struct RowInput {
+    name: &'static str,
+    source: Source,
+    rows: Rows,
+    /// The first row and, for CSV, the lines of the chunk last returned (its values moved
+    /// out), to name the line of a row.
+    current: Option<Chunk>,
+}
+
+enum Rows {
+    Stream(TableReader),
+    Whole {
+        values: Array2<f64>,
+        next: usize,
+        orientation: Inline,
+    },
+}
+
+impl RowInput {
+    /// Opens `text`: `-` (CSV on standard input), a CSV or NPY file, or an inline vector.
+    pub fn open(
+        name: &'static str,
+        text: &str,
+        delimiter: Option<u8>,
+        inline: Inline,
+    ) -> Result<RowInput, Failure> {
+        let (source, rows) = if text == "-" {
+            let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+            (
+                Source::Stdin,
+                Ok(Rows::Stream(TableReader::from_csv(stdin, delimiter))),
+            )
+        } else if looks_like_path(text) {
+            let source = if has_extension(text, "npy") {
+                Source::Npy(text.to_string())
+            } else {
+                Source::Csv(text.to_string())
+            };
+            let reader = TableReader::open(Path::new(text), delimiter).map(Rows::Stream);
+            (source, reader)
+        } else {
+            let whole = data::parse_inline(text).map(|t| {
+                let v = t.values;
+                let values = match inline {
+                    Inline::Row => v,
+                    Inline::Column => v.reversed_axes(),
+                };
+                Rows::Whole {
+                    values,
+                    next: 0,
+                    orientation: inline,
+                }
+            });
+            (Source::Inline, whole)
+        };
+        let mut input = RowInput {
+            name,
+            source,
+            rows: Rows::Whole {
+                values: Array2::zeros((0, 0)),
+                next: 0,
+                orientation: inline,
+            },
+            current: None,
+        };
+        input.rows = rows.map_err(|e| Failure::from_read(&input, e))?;
+        Ok(input)
+    }
+
+    /// The next chunk of at most `max_rows` rows, or `None` at the end.
+    pub fn next(&mut self, max_rows: usize) -> Result<Option<Array2<f64>>, Failure> {
+        let chunk = match &mut self.rows {
+            Rows::Stream(reader) => reader.next_rows(max_rows),
+            Rows::Whole { values, next, .. } => {
+                let end = (*next + max_rows.max(1)).min(values.nrows());
+                let chunk = (end > *next).then(|| Chunk {
+                    values: values.slice(s![*next..end, ..]).to_owned(),
+                    first_row: *next,
+                    lines: None,
+                });
+                *next = end;
+                Ok(chunk)
+            }
+        };
+        let chunk = chunk.map_err(|e| Failure::from_read(&*self, e))?;
+        Ok(chunk.map(|mut c| {
+            let values = std::mem::replace(&mut c.values, Array2::zeros((0, 0)));
+            self.current = Some(c);
+            values
+        }))
+    }
+
+    /// Rows returned so far.
+    pub fn rows_read(&self) -> usize {
+        match &self.rows {
+            Rows::Stream(reader) => reader.rows_read(),
+            Rows::Whole { next, .. } => *next,
+        }
+    }
+
+    /// Bytes consumed so far, and the total when it is known (a file on disk).
+    pub fn progress(&self) -> (u64, Option<u64>) {
+        match (&self.rows, &self.source) {
+            (Rows::Stream(reader), Source::Csv(path) | Source::Npy(path)) => (
+                reader.bytes_read(),
+                std::fs::metadata(path).ok().map(|m| m.len()),
+            ),
+            (Rows::Stream(reader), _) => (reader.bytes_read(), None),
+            (Rows::Whole { .. }, _) => (0, None),
+        }
+    }
+
+    /// The operand's name on the command line (PRED, LABELS, WEIGHTS).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl Place for RowInput {
+    fn source(&self) -> &Source {
+        &self.source
+    }
+
+    fn describe(&self) -> String {
+        match &self.source {
+            Source::Inline => format!("the inline vector {}", self.name),
+            Source::Csv(path) | Source::Npy(path) => path.clone(),
+            Source::Stdin => "standard input".into(),
+        }
+    }
+
+    fn locate(&self, row: usize, col: Option<usize>) -> String {
+        let me = self.describe();
+        match (&self.source, &self.rows) {
+            (Source::Inline, Rows::Whole { orientation, .. }) => {
+                let index = match orientation {
+                    Inline::Row => col,
+                    Inline::Column => Some(row),
+                };
+                match index {
+                    Some(i) => format!("{me}, element {}", i + 1),
+                    None => me,
+                }
+            }
+            (Source::Npy(_), _) if self.is_vector() => format!("{me}, element [{row}]"),
+            (Source::Npy(_), _) => match col {
+                Some(c) => format!("{me}, element [{row}, {c}]"),
+                None => format!("{me}, row {row}"),
+            },
+            _ => {
+                let line = self
+                    .current
+                    .as_ref()
+                    .and_then(|c| c.line_of_row(row))
+                    .map_or_else(|| format!("row {}", row + 1), |l| l.to_string());
+                match col {
+                    Some(c) => format!("{me}:{line}, field {}", c + 1),
+                    None => format!("{me}:{line}"),
+                }
+            }
+        }
+    }
+
+    fn is_vector(&self) -> bool {
+        match &self.rows {
+            Rows::Stream(reader) => reader.one_dimensional(),
+            Rows::Whole { .. } => true,
+        }
+    }
+}
