@@ -55,6 +55,17 @@ impl Failure {
                 "{}: cannot read {text:?} as a number (at character {column})",
                 operand.describe()
             ),
+            (_, Error::Parse { line, column, text }) if text == "<bytes that are not UTF-8>" => {
+                format!(
+                    "{}:{line}:{column}: bytes that are not UTF-8 text",
+                    operand.describe()
+                )
+            }
+            (_, Error::Empty { .. }) => format!(
+                "{}: no rows of numbers (the input is empty, or holds only blank lines, \
+                 comments or a header)",
+                operand.describe()
+            ),
             (_, Error::Parse { line, column, text }) => format!(
                 "{}:{line}:{column}: cannot read {text:?} as a number",
                 operand.describe()

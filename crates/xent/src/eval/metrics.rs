@@ -434,8 +434,8 @@ impl ChunkRows<'_, '_, '_, '_> {
                     if !(value.is_finite() && value >= 0.0) {
                         return Err(Error::ValueOutOfRange {
                             input: "weights",
-                            row: 0,
-                            col: global,
+                            row: global,
+                            col: 0,
                             value,
                             expected: "sample weights must be finite and ≥ 0",
                         });
