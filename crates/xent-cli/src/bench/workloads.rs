@@ -36,7 +36,7 @@ pub fn timed(ctx: &Context, mut f: impl FnMut()) -> Vec<f64> {
 }
 
 /// Memory figures of the timed section, as the anchors report them.
-fn memory_extra(extra: &mut Map<String, Value>, rss_inputs: Option<f64>, reset: bool) {
+pub fn memory_extra(extra: &mut Map<String, Value>, rss_inputs: Option<f64>, reset: bool) {
     let peak = status_mb("VmHWM");
     extra.insert("rss_after_inputs_mb".into(), json!(rss_inputs.map(round1)));
     if reset {
@@ -52,7 +52,7 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn inputs_ready() -> (Option<f64>, bool) {
+pub fn inputs_ready() -> (Option<f64>, bool) {
     (status_mb("VmRSS"), reset_peak())
 }
 

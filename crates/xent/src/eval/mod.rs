@@ -3,6 +3,11 @@
 //! equal-width confidence bins, as Guo et al. 2017), mean predictive entropy, mean KL from the
 //! label distribution, and per-class precision, recall and log-loss.
 //!
+//! [`evaluate`] takes everything at once; [`Evaluator`] takes it a chunk at a time in
+//! O(classes + bins) memory, for files larger than memory (read them with
+//! [`TableReader`](crate::data::TableReader)). Both split large inputs over rayon's threads in
+//! fixed blocks merged in row order, so the numbers do not depend on the thread count.
+//!
 //! ```
 //! use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
 //! let p = ndarray::array![[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6]];
