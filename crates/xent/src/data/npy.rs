@@ -110,6 +110,11 @@ impl Layout {
                 )));
             }
         };
+        if rows > isize::MAX as usize || cols > isize::MAX as usize {
+            return Err(bad(
+                "a dimension of the shape is larger than any array can be",
+            ));
+        }
         let expected = rows
             .checked_mul(cols)
             .and_then(|n| n.checked_mul(header.dtype.size))
@@ -315,5 +320,43 @@ impl Dtype {
                 (((bits << shift) as i64) >> shift) as f64
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(header: &str) -> Vec<u8> {
+        let mut file = b"\x93NUMPY\x01\x00".to_vec();
+        let padded = (header.len() + 1 + 10).next_multiple_of(64) - 10;
+        file.extend_from_slice(&(padded as u16).to_le_bytes());
+        file.extend_from_slice(header.as_bytes());
+        file.resize(10 + padded - 1, b' ');
+        file.push(b'\n');
+        file
+    }
+
+    /// Found by the `npy` fuzzer: a zero dimension beside a huge one needs no data, but no
+    /// array can have 2⁶⁴ − 1 rows.
+    #[test]
+    fn a_huge_dimension_beside_a_zero_one_is_an_error() {
+        for shape in ["(18446744073709551615, 0)", "(0, 18446744073709551615)"] {
+            for order in ["True", "False"] {
+                let bytes = file(&format!(
+                    "{{'descr': '<i8', 'fortran_order': {order}, 'shape': {shape}, }}"
+                ));
+                assert!(
+                    matches!(parse_npy(&bytes), Err(Error::Format { .. })),
+                    "{shape} {order}"
+                );
+            }
+        }
+        // Zero columns and a reasonable number of rows is a valid, empty table.
+        let t = parse_npy(&file(
+            "{'descr': '<f8', 'fortran_order': True, 'shape': (5, 0), }",
+        ))
+        .unwrap();
+        assert_eq!(t.values.dim(), (5, 0));
     }
 }

@@ -210,7 +210,13 @@ impl TableReader {
                 layout,
                 bytes,
             } => {
-                let rows = max_rows.min(layout.rows - first_row);
+                let left = layout.rows - first_row;
+                // Rows of no columns hold nothing: hand them all over at once.
+                let rows = if layout.cols == 0 {
+                    left
+                } else {
+                    max_rows.min(left)
+                };
                 if rows == 0 {
                     return Ok(None);
                 }
@@ -338,6 +344,16 @@ mod tests {
         let mut reader = TableReader::open(&f, None).unwrap();
         assert_eq!(all_rows(&mut reader, 2).unwrap(), a);
         // A lying header is refused before anything is read.
+        // Rows of zero columns come in one chunk, however many are asked for.
+        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (5, 0), }\n";
+        let mut empty_rows = b"\x93NUMPY\x01\x00".to_vec();
+        empty_rows.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        empty_rows.extend_from_slice(header.as_bytes());
+        let e = dir.join("e.npy");
+        std::fs::write(&e, empty_rows).unwrap();
+        let mut reader = TableReader::open(&e, None).unwrap();
+        assert_eq!(reader.next_rows(2).unwrap().unwrap().values.dim(), (5, 0));
+        assert!(reader.next_rows(2).unwrap().is_none());
         std::fs::write(&f, &file[..file.len() - 8]).unwrap();
         assert!(matches!(
             TableReader::open(&f, None),
