@@ -255,11 +255,12 @@ pub(crate) const SHORT_ROW: usize = 32;
 /// Rows per block of the short-row kernel (a block stays in L1).
 pub(crate) const SHORT_BLOCK_ROWS: usize = 256;
 
-/// The fused kernel for a block of short rows (≤ [`SHORT_ROW`] classes): maxima per row,
-/// one vectorised exp over the whole block, then per-row sums and gradients. `z` holds the
-/// logits on entry; with `grad` the gradient (× each row's scale) replaces them, else they are
-/// only read. Writes each row's (loss, lse) into `results`; a row that is not regular (NaN, +∞,
-/// all −∞) is left untouched and marked `None` for the exact kernel.
+/// The fused kernel for a block of short rows (≤ [`SHORT_ROW`] classes), 16 rows at a time
+/// held transposed so that each step is one vector operation per class across 16 rows (see
+/// [`simd::lane_stats`](super::simd::lane_stats)). `z` holds the logits on entry; with
+/// `scales` the gradient (× each row's scale) replaces them, else they are only read. Writes
+/// each row's (loss, lse) into `results`; a row that is not regular (NaN, +∞, all −∞) is left
+/// untouched and marked `None` for the exact kernel.
 pub(crate) fn ce_short_rows(
     z: &mut [f32],
     classes: usize,
@@ -268,84 +269,91 @@ pub(crate) fn ce_short_rows(
     scales: Option<&[f64]>,
     results: &mut [Option<(f64, f64)>],
 ) {
+    const LANES: usize = super::simd::LANES;
     let rows = targets.len();
-    let mut maxima = [0.0f32; SHORT_BLOCK_ROWS];
-    let mut regular = [false; SHORT_BLOCK_ROWS];
-    let mut stats = [(0.0f64, 0.0f64, f32::NAN); SHORT_BLOCK_ROWS]; // (Σz, Σw·z, z_y)
-    let mut shifted = [0.0f32; SHORT_BLOCK_ROWS * SHORT_ROW];
-    let shifted = &mut shifted[..rows * classes];
     let smoothing = o.smoothing != 0.0;
-    for (i, row) in z.chunks(classes).enumerate() {
-        let m = row
-            .iter()
-            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-        let ok = m.is_finite() && !row.iter().any(|v| v.is_nan());
-        regular[i] = ok;
-        maxima[i] = m;
-        // Σz and Σw·z only matter to the smoothing term.
-        let (sum, weighted) = if smoothing {
-            let sum: f64 = row.iter().map(|&v| v as f64).sum();
-            let weighted = o.weight.map_or(0.0, |(w, _)| {
-                row.iter().zip(w).map(|(&v, &w)| v as f64 * w).sum()
-            });
-            (sum, weighted)
-        } else {
-            (0.0, 0.0)
-        };
-        stats[i] = (sum, weighted, targets[i].map_or(f32::NAN, |y| row[y]));
-        let dst = &mut shifted[i * classes..(i + 1) * classes];
-        for (d, &v) in dst.iter_mut().zip(row) {
-            *d = if ok { v - m } else { f32::NEG_INFINITY };
-        }
-    }
-    super::simd::exp_in_place(shifted);
     let keep = 1.0 - o.smoothing;
     let share = o.smoothing / classes as f64;
     let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
-    for i in 0..rows {
-        if !regular[i] {
-            results[i] = None;
+    let w64 = o.weight.map(|(w, _)| w);
+    let w32 = o.weight.map(|(_, w)| w);
+    let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
+    let t = &mut buffer[..classes];
+    for first in (0..rows).step_by(LANES) {
+        let n = LANES.min(rows - first);
+        // Transpose in; lanes past the last row hold zeros, a regular row whose results are
+        // dropped.
+        for l in 0..LANES {
+            for (c, column) in t.iter_mut().enumerate() {
+                column[l] = if l < n {
+                    z[(first + l) * classes + c]
+                } else {
+                    0.0
+                };
+            }
+        }
+        let stats = super::simd::lane_stats(t, w64, smoothing);
+        let (mut alpha, mut beta, mut at_target) =
+            ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);
+        for l in 0..n {
+            let i = first + l;
+            if stats.irregular[l] {
+                results[i] = None;
+                continue;
+            }
+            let s = stats.sum_exp[l];
+            // s is a sum of f32 values held exactly in f64, so ln s is as accurate as
+            // ln_1p(s − 1).
+            let ln_s = s.ln();
+            let m = stats.max[l];
+            let lse = m as f64 + ln_s;
+            let Some(y) = targets[i] else {
+                // An ignored row: α = β = 0 gives it a zero gradient.
+                results[i] = Some((0.0, lse));
+                continue;
+            };
+            let z_y = z[i * classes + y];
+            let wy = o.weight.map_or(1.0, |(w, _)| w[y]);
+            let weighted_z = if o.weight.is_some() {
+                stats.sum_wz[l]
+            } else {
+                stats.sum_z[l]
+            };
+            let loss = times(keep * wy, (m - z_y) as f64 + ln_s)
+                + times(share, o.weight_sum * lse - weighted_z)
+                + times(o.z_loss * wy, lse * lse);
+            results[i] = Some((loss, lse));
+            if let Some(scales) = scales {
+                let scale = scales[i];
+                let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
+                alpha[l] = (scale * a / s) as f32;
+                beta[l] = (scale * share) as f32;
+                at_target[l] = (scale * keep * wy) as f32;
+            }
+        }
+        if scales.is_none() {
             continue;
         }
-        let e = &shifted[i * classes..(i + 1) * classes];
-        let s: f64 = e.iter().map(|&v| v as f64).sum();
-        // s is a sum of f32 values held exactly in f64, so ln s is as accurate as ln_1p(s − 1).
-        let ln_s = s.ln();
-        let m = maxima[i];
-        let lse = m as f64 + ln_s;
-        let (sum, weighted, z_y) = stats[i];
-        let Some(y) = targets[i] else {
-            if scales.is_some() {
-                z[i * classes..(i + 1) * classes].fill(0.0);
+        // Transpose out, softmax to gradient on the way (a scalar pass either way).
+        for l in (0..n).filter(|&l| !stats.irregular[l]) {
+            let i = first + l;
+            let row = &mut z[i * classes..(i + 1) * classes];
+            let (a, b) = (alpha[l], beta[l]);
+            match w32 {
+                None => {
+                    for (g, column) in row.iter_mut().zip(t.iter()) {
+                        *g = a * column[l] - b;
+                    }
+                }
+                Some(w) => {
+                    for ((g, column), &wc) in row.iter_mut().zip(t.iter()).zip(w) {
+                        *g = a * column[l] - b * wc;
+                    }
+                }
             }
-            results[i] = Some((0.0, lse));
-            continue;
-        };
-        let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
-        let wy = w(y);
-        let weighted_z = if o.weight.is_some() { weighted } else { sum };
-        let loss = times(keep * wy, (m - z_y) as f64 + ln_s)
-            + times(share, o.weight_sum * lse - weighted_z)
-            + times(o.z_loss * wy, lse * lse);
-        results[i] = Some((loss, lse));
-        if let Some(scales) = scales {
-            let scale = scales[i];
-            let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
-            let alpha = (scale * a / s) as f32;
-            let beta = (scale * share) as f32;
-            let out = &mut z[i * classes..(i + 1) * classes];
-            match o.weight {
-                None => out
-                    .iter_mut()
-                    .zip(e)
-                    .for_each(|(g, &ec)| *g = alpha * ec - beta),
-                Some((_, w32)) => out
-                    .iter_mut()
-                    .zip(e)
-                    .zip(w32)
-                    .for_each(|((g, &ec), &wc)| *g = alpha * ec - beta * wc),
+            if let Some(y) = targets[i] {
+                row[y] -= at_target[l];
             }
-            out[y] -= (scale * keep * wy) as f32;
         }
     }
 }

@@ -8,10 +8,13 @@
 //! what LLVM vectorises.
 
 mod divergence;
+mod lanes;
 mod math;
 mod rows;
 
 pub(crate) use divergence::{cross_row, entropy_row, kl_row};
+pub(crate) use lanes::lane_stats;
+pub(crate) use math::LANES;
 pub(crate) use rows::{
     exp_in_place, exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums,
     scale_shift_in_place, shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place,

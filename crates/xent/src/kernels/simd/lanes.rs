@@ -1,0 +1,68 @@
+//! Short rows held transposed, one row per lane: `t[c][l]` is class `c` of row `l`.
+//! With 10 classes a row fills less than one vector, so rather than vectorise along a row,
+//! this kernel runs 16 rows side by side and every step (max, exp, sums) is one vector
+//! operation per class.
+
+use super::dispatch;
+use super::math::{exp_lane, LANES};
+
+/// What a block of `LANES` transposed rows holds, per lane.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LaneStats {
+    /// The row's maximum.
+    pub(crate) max: [f32; LANES],
+    /// Σ exp(z − max), accumulated in f64.
+    pub(crate) sum_exp: [f64; LANES],
+    /// Σ z and Σ w·z (only when asked for: label smoothing needs them).
+    pub(crate) sum_z: [f64; LANES],
+    pub(crate) sum_wz: [f64; LANES],
+    /// A NaN, a +∞ or no finite maximum: the row is left to the exact kernel.
+    pub(crate) irregular: [bool; LANES],
+}
+
+#[inline(always)]
+fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> LaneStats {
+    let mut max = [f32::NEG_INFINITY; LANES];
+    let mut nan = [false; LANES];
+    let mut sum_z = [0.0f64; LANES];
+    let mut sum_wz = [0.0f64; LANES];
+    for (c, column) in t.iter().enumerate() {
+        let wc = w.map_or(0.0, |w| w[c]);
+        for l in 0..LANES {
+            let v = column[l];
+            max[l] = if v > max[l] { v } else { max[l] };
+            nan[l] |= v.is_nan();
+            if sums {
+                sum_z[l] += v as f64;
+                sum_wz[l] += wc * v as f64;
+            }
+        }
+    }
+    let mut irregular = [false; LANES];
+    let mut shift = [0.0f32; LANES];
+    for l in 0..LANES {
+        irregular[l] = nan[l] || !max[l].is_finite();
+        shift[l] = if irregular[l] { 0.0 } else { max[l] };
+    }
+    let mut sum_exp = [0.0f64; LANES];
+    for column in t.iter_mut() {
+        for l in 0..LANES {
+            let e = exp_lane(column[l] - shift[l]);
+            column[l] = e;
+            sum_exp[l] += e as f64;
+        }
+    }
+    LaneStats {
+        max,
+        sum_exp,
+        sum_z,
+        sum_wz,
+        irregular,
+    }
+}
+
+dispatch!(
+    /// Per lane: the maximum, Σ z and Σ w·z (when `sums`), and the irregular rows; then
+    /// t ← exp(t − max) with Σ exp in f64. Irregular lanes hold garbage afterwards.
+    lane_stats(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> LaneStats = lane_stats_body
+);
