@@ -481,3 +481,27 @@ fn one_long_row_is_split_across_threads_and_stays_exact() {
         assert_eq!(ce.forward(z32.view(), &[target]).unwrap(), l32);
     }
 }
+
+/// Short rows whose loss is tiny (the target's logit far above the rest) keep their relative
+/// accuracy: ln s is taken near s = 1, where a careless f32 ln would lose every digit.
+#[test]
+fn tiny_losses_of_short_rows_keep_their_relative_accuracy() {
+    for gap in [5.0f32, 9.0, 12.0, 15.0, 17.0] {
+        let rows = 40;
+        let z32 = Array2::from_shape_fn((rows, 10), |(i, c)| {
+            if c == i % 10 {
+                gap + (i as f32) * 0.01
+            } else {
+                (c as f32) * 0.1 - 0.3
+            }
+        });
+        let z64 = z32.mapv(f64::from);
+        let targets: Vec<i64> = (0..rows as i64).map(|i| i % 10).collect();
+        let none = CrossEntropy::new().reduction(Reduction::None);
+        let l32 = none.forward(z32.view(), &targets).unwrap().to_vec();
+        let l64 = none.forward(z64.view(), &targets).unwrap().to_vec();
+        for (a, b) in l32.iter().zip(&l64) {
+            assert!(((*a as f64 - b) / b).abs() < 1e-6, "gap {gap}: {a} vs {b}");
+        }
+    }
+}

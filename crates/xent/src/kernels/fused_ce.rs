@@ -29,10 +29,20 @@ pub(crate) enum RowIo<'a> {
 }
 
 impl RowIo<'_> {
-    fn logits(&self) -> &[f32] {
+    /// The logits.
+    pub(crate) fn logits(&self) -> &[f32] {
         match self {
             RowIo::Read(z) | RowIo::Into(z, _) => z,
             RowIo::InPlace(z) => z,
+        }
+    }
+
+    /// Where the gradient goes, unless forward only.
+    pub(crate) fn output(&mut self) -> Option<&mut [f32]> {
+        match self {
+            RowIo::Read(_) => None,
+            RowIo::InPlace(z) => Some(z),
+            RowIo::Into(_, out) => Some(out),
         }
     }
 }
@@ -257,12 +267,12 @@ pub(crate) const SHORT_BLOCK_ROWS: usize = 256;
 
 /// The fused kernel for a block of short rows (≤ [`SHORT_ROW`] classes), 16 rows at a time
 /// held transposed so that each step is one vector operation per class across 16 rows (see
-/// [`simd::lane_stats`](super::simd::lane_stats)). `z` holds the logits on entry; with
-/// `scales` the gradient (× each row's scale) replaces them, else they are only read. Writes
-/// each row's (loss, lse) into `results`; a row that is not regular (NaN, +∞, all −∞) is left
-/// untouched and marked `None` for the exact kernel.
+/// [`simd::lane_stats`](super::simd::lane_stats)). `io` holds a block of rows; unless it is
+/// `Read`, the gradient (× each row's `scales`) is written to its output. Writes each row's
+/// (loss, lse) into `results`; a row that is not regular (NaN, +∞, all −∞) gets no gradient
+/// and is marked `None` for the exact kernel.
 pub(crate) fn ce_short_rows(
-    z: &mut [f32],
+    io: &mut RowIo<'_>,
     classes: usize,
     targets: &[Option<usize>],
     o: &CeRowOptions<'_>,
@@ -283,6 +293,7 @@ pub(crate) fn ce_short_rows(
         let n = LANES.min(rows - first);
         // Transpose in; lanes past the last row hold zeros, a regular row whose results are
         // dropped.
+        let z = io.logits();
         for l in 0..LANES {
             for (c, column) in t.iter_mut().enumerate() {
                 column[l] = if l < n {
@@ -301,10 +312,7 @@ pub(crate) fn ce_short_rows(
                 results[i] = None;
                 continue;
             }
-            let s = stats.sum_exp[l];
-            // s is a sum of f32 values held exactly in f64, so ln s is as accurate as
-            // ln_1p(s − 1).
-            let ln_s = s.ln();
+            let ln_s = stats.ln_sum[l];
             let m = stats.max[l];
             let lse = m as f64 + ln_s;
             let Some(y) = targets[i] else {
@@ -326,18 +334,18 @@ pub(crate) fn ce_short_rows(
             if let Some(scales) = scales {
                 let scale = scales[i];
                 let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
-                alpha[l] = (scale * a / s) as f32;
+                alpha[l] = (scale * a * stats.inv_sum[l]) as f32;
                 beta[l] = (scale * share) as f32;
                 at_target[l] = (scale * keep * wy) as f32;
             }
         }
-        if scales.is_none() {
+        let (Some(out), Some(_)) = (io.output(), scales) else {
             continue;
-        }
+        };
         // Transpose out, softmax to gradient on the way (a scalar pass either way).
         for l in (0..n).filter(|&l| !stats.irregular[l]) {
             let i = first + l;
-            let row = &mut z[i * classes..(i + 1) * classes];
+            let row = &mut out[i * classes..(i + 1) * classes];
             let (a, b) = (alpha[l], beta[l]);
             match w32 {
                 None => {

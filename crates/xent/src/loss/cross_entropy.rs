@@ -631,75 +631,75 @@ impl CrossEntropy {
         options: &CeRowOptions<'_>,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
         let block = SHORT_BLOCK_ROWS * classes;
+        let n_rows = targets.len();
+        let (mut losses, mut lse) = (vec![0.0f64; n_rows], vec![0.0f64; n_rows]);
         // One block: the fused kernel, then the exact kernel for the rows it left alone.
-        let run_block = |k: &mut RowKernel<'_>, b: usize, zb: &mut [f32], write: bool| {
+        let run_block = |k: &mut RowKernel<'_>,
+                         b: usize,
+                         mut io: RowIo<'_>,
+                         (loss_out, lse_out): (&mut [f64], &mut [f64])| {
             let start = b * SHORT_BLOCK_ROWS;
-            let n = zb.len() / classes;
+            let n = loss_out.len();
             let rows = &targets[start..start + n];
-            let scales = if write {
-                scale.map(|s| &s[start..start + n])
-            } else {
-                None
+            let scales = match io {
+                RowIo::Read(_) => None,
+                _ => scale.map(|s| &s[start..start + n]),
             };
-            let mut results = vec![None; n];
-            ce_short_rows(zb, classes, rows, options, scales, &mut results);
-            results
-                .into_iter()
-                .enumerate()
-                .map(|(j, r)| {
-                    r.unwrap_or_else(|| {
-                        let row = &mut zb[j * classes..(j + 1) * classes];
-                        let copy = row.to_vec();
-                        k.load(ndarray::ArrayView1::from(&copy[..]), None);
-                        let result = k.class_row(rows[j], scales.map(|s| s[j]));
-                        if write {
-                            row.iter_mut()
-                                .zip(&k.grad)
-                                .for_each(|(o, &g)| *o = g as f32);
-                        }
-                        result
-                    })
-                })
-                .collect::<Vec<_>>()
+            let mut results = [None; SHORT_BLOCK_ROWS];
+            let results = &mut results[..n];
+            ce_short_rows(&mut io, classes, rows, options, scales, results);
+            for (j, result) in results.iter().enumerate() {
+                let (loss, row_lse) = result.unwrap_or_else(|| {
+                    let range = j * classes..(j + 1) * classes;
+                    k.load(ndarray::ArrayView1::from(&io.logits()[range.clone()]), None);
+                    let result = k.class_row(rows[j], scales.map(|s| s[j]));
+                    if let Some(out) = io.output() {
+                        out[range]
+                            .iter_mut()
+                            .zip(&k.grad)
+                            .for_each(|(o, &g)| *o = g as f32);
+                    }
+                    result
+                });
+                loss_out[j] = loss;
+                lse_out[j] = row_lse;
+            }
         };
-        let per_block: Vec<Vec<(f64, f64)>> = match logits {
+        let outputs = losses
+            .par_chunks_mut(SHORT_BLOCK_ROWS)
+            .zip(lse.par_chunks_mut(SHORT_BLOCK_ROWS));
+        match logits {
             Logits::Read(v) => {
                 let z = T::as_f32(v.as_slice()?)?;
-                z.par_chunks(block)
-                    .enumerate()
-                    .map_init(
-                        || RowKernel::new(self, classes),
-                        |k, (b, zb)| run_block(k, b, &mut zb.to_vec(), false),
-                    )
-                    .collect()
+                z.par_chunks(block).zip(outputs).enumerate().for_each_init(
+                    || RowKernel::new(self, classes),
+                    |k, (b, (zb, out))| run_block(k, b, RowIo::Read(zb), out),
+                );
             }
             Logits::InPlace(v) => {
                 let z = T::as_f32_mut(v.as_slice_mut()?)?;
                 z.par_chunks_mut(block)
+                    .zip(outputs)
                     .enumerate()
-                    .map_init(
+                    .for_each_init(
                         || RowKernel::new(self, classes),
-                        |k, (b, zb)| run_block(k, b, zb, true),
-                    )
-                    .collect()
+                        |k, (b, (zb, out))| run_block(k, b, RowIo::InPlace(zb), out),
+                    );
             }
             Logits::Into(src, dst) => {
                 let z = T::as_f32(src.as_slice()?)?;
-                let out = T::as_f32_mut(dst.as_slice_mut()?)?;
-                out.par_chunks_mut(block)
+                let grad = T::as_f32_mut(dst.as_slice_mut()?)?;
+                grad.par_chunks_mut(block)
                     .zip(z.par_chunks(block))
+                    .zip(outputs)
                     .enumerate()
-                    .map_init(
+                    .for_each_init(
                         || RowKernel::new(self, classes),
-                        |k, (b, (ob, zb))| {
-                            ob.copy_from_slice(zb);
-                            run_block(k, b, ob, true)
-                        },
-                    )
-                    .collect()
+                        |k, (b, ((gb, zb), out))| run_block(k, b, RowIo::Into(zb, gb), out),
+                    );
             }
-        };
-        Some(per_block.into_iter().flatten().unzip())
+        }
+        Some((losses, lse))
     }
 }
 

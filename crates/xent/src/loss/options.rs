@@ -31,23 +31,46 @@ pub(crate) fn check_classes(
     weight: Option<&[f64]>,
 ) -> Result<(Vec<Option<usize>>, f64), Error> {
     crate::layout::ensure_same_shape("target", &[rows], &[target.len()])?;
-    let mut total = 0.0;
+    // Fixed blocks checked in parallel and joined in order: the first bad row is reported and
+    // the total does not depend on the thread count.
+    const BLOCK: usize = 1 << 13;
+    let check_block = |(b, block): (usize, &[i64])| {
+        let mut total = 0.0;
+        let mut resolved = Vec::with_capacity(block.len());
+        for (j, &class) in block.iter().enumerate() {
+            if class == ignore_index {
+                resolved.push(None);
+                continue;
+            }
+            if class < 0 || class as u64 >= classes as u64 {
+                return Err(Error::ClassOutOfRange {
+                    row: b * BLOCK + j,
+                    class,
+                    classes,
+                });
+            }
+            let c = class as usize;
+            total += weight.map_or(1.0, |w| w[c]);
+            resolved.push(Some(c));
+        }
+        Ok((resolved, total))
+    };
+    let parts: Vec<Result<(Vec<Option<usize>>, f64), Error>> = if target.len() > BLOCK {
+        use rayon::prelude::*;
+        target
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(check_block)
+            .collect()
+    } else {
+        target.chunks(BLOCK).enumerate().map(check_block).collect()
+    };
     let mut resolved = Vec::with_capacity(rows);
-    for (row, &class) in target.iter().enumerate() {
-        if class == ignore_index {
-            resolved.push(None);
-            continue;
-        }
-        if class < 0 || class as u64 >= classes as u64 {
-            return Err(Error::ClassOutOfRange {
-                row,
-                class,
-                classes,
-            });
-        }
-        let c = class as usize;
-        total += weight.map_or(1.0, |w| w[c]);
-        resolved.push(Some(c));
+    let mut total = 0.0;
+    for part in parts {
+        let (r, t) = part?;
+        resolved.extend_from_slice(&r);
+        total += t;
     }
     Ok((resolved, total))
 }

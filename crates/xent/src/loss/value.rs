@@ -111,13 +111,27 @@ pub(crate) fn reduce_samples<T: Float>(
 ) -> LossValue<T> {
     match reduction {
         Reduction::None => LossValue::PerSample(losses.into_iter().map(T::from_f64).collect()),
-        Reduction::Sum => LossValue::Scalar(T::from_f64(crate::kernels::compensated_sum(
-            losses.into_iter(),
-        ))),
-        Reduction::Mean => LossValue::Scalar(T::from_f64(
-            crate::kernels::compensated_sum(losses.into_iter()) / denominator,
-        )),
+        Reduction::Sum => LossValue::Scalar(T::from_f64(sum_in_blocks(&losses))),
+        Reduction::Mean => LossValue::Scalar(T::from_f64(sum_in_blocks(&losses) / denominator)),
     }
+}
+
+/// A compensated sum of fixed blocks summed in parallel and merged in order, so that the
+/// result does not depend on the thread count.
+fn sum_in_blocks(values: &[f64]) -> f64 {
+    use crate::kernels::CompensatedSum;
+    use rayon::prelude::*;
+    const BLOCK: usize = 1 << 13;
+    if values.len() <= BLOCK {
+        return crate::kernels::compensated_sum(values.iter().copied());
+    }
+    let parts: Vec<CompensatedSum> = values
+        .par_chunks(BLOCK)
+        .map(|b| b.iter().copied().sum::<CompensatedSum>())
+        .collect();
+    let mut total = CompensatedSum::default();
+    parts.into_iter().for_each(|p| total.merge(p));
+    total.value()
 }
 
 /// The per-sample factors for the gradient of the loss itself: 1 per sample for
