@@ -55,7 +55,8 @@ pub(crate) fn check_classes(
         }
         Ok((resolved, total))
     };
-    let parts: Vec<Result<(Vec<Option<usize>>, f64), Error>> = if target.len() > BLOCK {
+    type Block = Result<(Vec<Option<usize>>, f64), Error>;
+    let parts: Vec<Block> = if target.len() > BLOCK {
         use rayon::prelude::*;
         target
             .par_chunks(BLOCK)
