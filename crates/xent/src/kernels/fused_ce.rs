@@ -276,7 +276,7 @@ pub(crate) fn ce_short_rows(
     classes: usize,
     targets: &[Option<usize>],
     o: &CeRowOptions<'_>,
-    scales: Option<&[f64]>,
+    scales: Option<crate::loss::RowScale<'_>>,
     results: &mut [Option<(f64, f64)>],
 ) {
     const LANES: usize = super::simd::LANES;
@@ -332,7 +332,7 @@ pub(crate) fn ce_short_rows(
                 + times(o.z_loss * wy, lse * lse);
             results[i] = Some((loss, lse));
             if let Some(scales) = scales {
-                let scale = scales[i];
+                let scale = scales.at(i);
                 let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
                 alpha[l] = (scale * a * stats.inv_sum[l]) as f32;
                 beta[l] = (scale * share) as f32;

@@ -1,7 +1,10 @@
 //! Cross-entropy on logits, with class-index or probability targets.
 
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter, times};
-use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
+use super::value::{
+    own_sample_scale, own_sample_scales, reduce_row_losses, reduce_samples, LossValue, RowLosses,
+    RowScale, Upstream,
+};
 use crate::kernels::fused_ce::{
     ce_row, ce_row_softcap, ce_row_split, ce_short_rows, ce_soft_row, CeRowOptions, RowIo,
     SHORT_BLOCK_ROWS, SHORT_ROW,
@@ -361,10 +364,36 @@ impl CrossEntropy {
                 (RowTargets::Probabilities(*p), rows as f64)
             }
         };
+        // Short rows take their scale as it is (one factor for all rows needs no vector);
+        // the other paths get a vector.
+        let upstream = match scales {
+            Scales::Upstream(u) => Some(u.per_sample_scales(self.reduction, rows, denominator)?),
+            _ => None,
+        };
+        let row_scale = match (&scales, &upstream) {
+            (_, Some(v)) => Some(RowScale::PerRow(v)),
+            (Scales::Own, None) => Some(RowScale::Uniform(own_sample_scale(
+                self.reduction,
+                denominator,
+            ))),
+            _ => None,
+        };
+        if let (RowTargets::Classes(targets), true) =
+            (&kinds, classes <= SHORT_ROW && self.softcap.is_none())
+        {
+            if let Some((losses, lse)) =
+                self.fused_short_f32(logits, targets, row_scale, classes, want_lse)
+            {
+                return Ok(Pass {
+                    value: reduce_row_losses(losses, self.reduction, denominator),
+                    lse: Array1::from(lse),
+                });
+            }
+        }
         let scale = match scales {
             Scales::None => None,
             Scales::Own => Some(own_sample_scales(self.reduction, rows, denominator)),
-            Scales::Upstream(u) => Some(u.per_sample_scales(self.reduction, rows, denominator)?),
+            Scales::Upstream(_) => upstream,
         };
         let fused = match (&kinds, self.softcap) {
             (RowTargets::Classes(targets), _) => {
@@ -435,9 +464,6 @@ impl CrossEntropy {
             }
             result
         };
-        if classes <= SHORT_ROW && self.softcap.is_none() {
-            return self.fused_short_f32(logits, targets, scale, classes, &options);
-        }
         // Fewer rows than threads and long rows: split each row across the threads instead.
         let threads = rayon::current_num_threads();
         if targets.len() < threads && classes >= SPLIT_ROW && self.softcap.is_none() {
@@ -621,70 +647,93 @@ impl CrossEntropy {
     }
 
     /// [`CrossEntropy::fused_f32`] for rows of at most [`SHORT_ROW`] classes, a block of
-    /// rows at a time.
+    /// rows at a time. The losses come back one per row only for `Reduction::None`, else as
+    /// their total; the logsumexps only when `want_lse`. `None` unless the buffers are
+    /// contiguous `f32`.
     fn fused_short_f32<T: Float>(
         &self,
         logits: &mut Logits<'_, T>,
         targets: &[Option<usize>],
-        scale: Option<&[f64]>,
+        scale: Option<RowScale<'_>>,
         classes: usize,
-        options: &CeRowOptions<'_>,
-    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        want_lse: bool,
+    ) -> Option<(RowLosses, Vec<f64>)> {
+        let w32 = self.weights_f32();
+        let options = self.row_options(w32.as_deref(), classes);
         let block = SHORT_BLOCK_ROWS * classes;
         let n_rows = targets.len();
-        let (mut losses, mut lse) = (vec![0.0f64; n_rows], vec![0.0f64; n_rows]);
-        // One block: the fused kernel, then the exact kernel for the rows it left alone.
-        let run_block = |k: &mut RowKernel<'_>,
-                         b: usize,
-                         mut io: RowIo<'_>,
-                         (loss_out, lse_out): (&mut [f64], &mut [f64])| {
-            let start = b * SHORT_BLOCK_ROWS;
-            let n = loss_out.len();
-            let rows = &targets[start..start + n];
-            let scales = match io {
-                RowIo::Read(_) => None,
-                _ => scale.map(|s| &s[start..start + n]),
-            };
-            let mut results = [None; SHORT_BLOCK_ROWS];
-            let results = &mut results[..n];
-            ce_short_rows(&mut io, classes, rows, options, scales, results);
-            for (j, result) in results.iter().enumerate() {
-                let (loss, row_lse) = result.unwrap_or_else(|| {
-                    let range = j * classes..(j + 1) * classes;
-                    k.load(ndarray::ArrayView1::from(&io.logits()[range.clone()]), None);
-                    let result = k.class_row(rows[j], scales.map(|s| s[j]));
-                    if let Some(out) = io.output() {
-                        out[range]
-                            .iter_mut()
-                            .zip(&k.grad)
-                            .for_each(|(o, &g)| *o = g as f32);
+        let per_row = self.reduction == Reduction::None;
+        let mut losses = vec![0.0f64; if per_row { n_rows } else { 0 }];
+        let mut lse = vec![0.0f64; if want_lse { n_rows } else { 0 }];
+        // One block: the fused kernel, then the exact kernel for the rows it left alone; the
+        // block's compensated loss sum comes back.
+        let run_block =
+            |k: &mut RowKernel<'_>,
+             b: usize,
+             mut io: RowIo<'_>,
+             (loss_out, lse_out): (Option<&mut [f64]>, Option<&mut [f64]>)| {
+                let start = b * SHORT_BLOCK_ROWS;
+                let n = io.logits().len() / classes;
+                let rows = &targets[start..start + n];
+                let scales = match io {
+                    RowIo::Read(_) => None,
+                    _ => scale.map(|s| s.slice(start..start + n)),
+                };
+                let mut results = [None; SHORT_BLOCK_ROWS];
+                let results = &mut results[..n];
+                ce_short_rows(&mut io, classes, rows, &options, scales, results);
+                let mut total = kernels::CompensatedSum::default();
+                let (mut loss_out, mut lse_out) = (loss_out, lse_out);
+                for (j, result) in results.iter().enumerate() {
+                    let (loss, row_lse) = result.unwrap_or_else(|| {
+                        let range = j * classes..(j + 1) * classes;
+                        k.load(ndarray::ArrayView1::from(&io.logits()[range.clone()]), None);
+                        let result = k.class_row(rows[j], scales.map(|s| s.at(j)));
+                        if let Some(out) = io.output() {
+                            out[range]
+                                .iter_mut()
+                                .zip(&k.grad)
+                                .for_each(|(o, &g)| *o = g as f32);
+                        }
+                        result
+                    });
+                    total.add(loss);
+                    if let Some(out) = loss_out.as_deref_mut() {
+                        out[j] = loss;
                     }
-                    result
-                });
-                loss_out[j] = loss;
-                lse_out[j] = row_lse;
-            }
-        };
-        let outputs = losses
-            .par_chunks_mut(SHORT_BLOCK_ROWS)
-            .zip(lse.par_chunks_mut(SHORT_BLOCK_ROWS));
-        match logits {
+                    if let Some(out) = lse_out.as_deref_mut() {
+                        out[j] = row_lse;
+                    }
+                }
+                total
+            };
+        // Per block, its slice of each per-row output that is wanted.
+        let blocks = n_rows.div_ceil(SHORT_BLOCK_ROWS);
+        let outputs = block_slices(&mut losses, blocks)
+            .into_par_iter()
+            .zip(block_slices(&mut lse, blocks).into_par_iter());
+        let totals: Vec<kernels::CompensatedSum> = match logits {
             Logits::Read(v) => {
                 let z = T::as_f32(v.as_slice()?)?;
-                z.par_chunks(block).zip(outputs).enumerate().for_each_init(
-                    || RowKernel::new(self, classes),
-                    |k, (b, (zb, out))| run_block(k, b, RowIo::Read(zb), out),
-                );
+                z.par_chunks(block)
+                    .zip(outputs)
+                    .enumerate()
+                    .map_init(
+                        || RowKernel::new(self, classes),
+                        |k, (b, (zb, out))| run_block(k, b, RowIo::Read(zb), out),
+                    )
+                    .collect()
             }
             Logits::InPlace(v) => {
                 let z = T::as_f32_mut(v.as_slice_mut()?)?;
                 z.par_chunks_mut(block)
                     .zip(outputs)
                     .enumerate()
-                    .for_each_init(
+                    .map_init(
                         || RowKernel::new(self, classes),
                         |k, (b, (zb, out))| run_block(k, b, RowIo::InPlace(zb), out),
-                    );
+                    )
+                    .collect()
             }
             Logits::Into(src, dst) => {
                 let z = T::as_f32(src.as_slice()?)?;
@@ -693,13 +742,30 @@ impl CrossEntropy {
                     .zip(z.par_chunks(block))
                     .zip(outputs)
                     .enumerate()
-                    .for_each_init(
+                    .map_init(
                         || RowKernel::new(self, classes),
                         |k, (b, ((gb, zb), out))| run_block(k, b, RowIo::Into(zb, gb), out),
-                    );
+                    )
+                    .collect()
             }
-        }
+        };
+        let losses = if per_row {
+            RowLosses::PerRow(losses)
+        } else {
+            let mut total = kernels::CompensatedSum::default();
+            totals.into_iter().for_each(|t| total.merge(t));
+            RowLosses::Total(total.value())
+        };
         Some((losses, lse))
+    }
+}
+
+/// Each block's slice of `v`, or `None` for every block when `v` is not wanted (empty).
+fn block_slices(v: &mut [f64], blocks: usize) -> Vec<Option<&mut [f64]>> {
+    if v.is_empty() {
+        (0..blocks).map(|_| None).collect()
+    } else {
+        v.chunks_mut(SHORT_BLOCK_ROWS).map(Some).collect()
     }
 }
 

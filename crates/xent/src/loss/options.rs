@@ -31,15 +31,14 @@ pub(crate) fn check_classes(
     weight: Option<&[f64]>,
 ) -> Result<(Vec<Option<usize>>, f64), Error> {
     crate::layout::ensure_same_shape("target", &[rows], &[target.len()])?;
-    // Fixed blocks checked in parallel and joined in order: the first bad row is reported and
+    // Fixed blocks checked in parallel, written in place: the first bad row is reported and
     // the total does not depend on the thread count.
     const BLOCK: usize = 1 << 13;
-    let check_block = |(b, block): (usize, &[i64])| {
+    let mut resolved = vec![None; rows];
+    let check_block = |(b, (out, block)): (usize, (&mut [Option<usize>], &[i64]))| {
         let mut total = 0.0;
-        let mut resolved = Vec::with_capacity(block.len());
-        for (j, &class) in block.iter().enumerate() {
+        for (j, (slot, &class)) in out.iter_mut().zip(block).enumerate() {
             if class == ignore_index {
-                resolved.push(None);
                 continue;
             }
             if class < 0 || class as u64 >= classes as u64 {
@@ -51,27 +50,29 @@ pub(crate) fn check_classes(
             }
             let c = class as usize;
             total += weight.map_or(1.0, |w| w[c]);
-            resolved.push(Some(c));
+            *slot = Some(c);
         }
-        Ok((resolved, total))
+        Ok(total)
     };
-    type Block = Result<(Vec<Option<usize>>, f64), Error>;
-    let parts: Vec<Block> = if target.len() > BLOCK {
+    let parts: Vec<Result<f64, Error>> = if rows > BLOCK {
         use rayon::prelude::*;
-        target
-            .par_chunks(BLOCK)
+        resolved
+            .par_chunks_mut(BLOCK)
+            .zip(target.par_chunks(BLOCK))
             .enumerate()
             .map(check_block)
             .collect()
     } else {
-        target.chunks(BLOCK).enumerate().map(check_block).collect()
+        resolved
+            .chunks_mut(BLOCK)
+            .zip(target.chunks(BLOCK))
+            .enumerate()
+            .map(check_block)
+            .collect()
     };
-    let mut resolved = Vec::with_capacity(rows);
     let mut total = 0.0;
     for part in parts {
-        let (r, t) = part?;
-        resolved.extend_from_slice(&r);
-        total += t;
+        total += part?;
     }
     Ok((resolved, total))
 }

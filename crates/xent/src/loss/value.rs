@@ -134,12 +134,62 @@ fn sum_in_blocks(values: &[f64]) -> f64 {
     total.value()
 }
 
-/// The per-sample factors for the gradient of the loss itself: 1 per sample for
-/// `Reduction::None` (the gradient of the sum), 1/denominator for `Mean`, 1 for `Sum`.
-pub(crate) fn own_sample_scales(reduction: Reduction, rows: usize, denominator: f64) -> Vec<f64> {
-    let scale = match reduction {
+/// The per-sample factor for the gradient of the loss itself, the same for every sample: 1
+/// for `Reduction::None` (the gradient of the sum), 1/denominator for `Mean`, 1 for `Sum`.
+pub(crate) fn own_sample_scale(reduction: Reduction, denominator: f64) -> f64 {
+    match reduction {
         Reduction::Mean => 1.0 / denominator,
         Reduction::Sum | Reduction::None => 1.0,
-    };
-    vec![scale; rows]
+    }
+}
+
+/// [`own_sample_scale`] for each of `rows` samples.
+pub(crate) fn own_sample_scales(reduction: Reduction, rows: usize, denominator: f64) -> Vec<f64> {
+    vec![own_sample_scale(reduction, denominator); rows]
+}
+
+/// The factor each sample's gradient is scaled by: one for all, or one per sample.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RowScale<'a> {
+    Uniform(f64),
+    PerRow(&'a [f64]),
+}
+
+impl<'a> RowScale<'a> {
+    /// The factor of sample `i`.
+    #[inline]
+    pub(crate) fn at(&self, i: usize) -> f64 {
+        match self {
+            RowScale::Uniform(s) => *s,
+            RowScale::PerRow(s) => s[i],
+        }
+    }
+
+    /// The factors of samples `range`.
+    pub(crate) fn slice(self, range: std::ops::Range<usize>) -> RowScale<'a> {
+        match self {
+            RowScale::Uniform(s) => RowScale::Uniform(s),
+            RowScale::PerRow(s) => RowScale::PerRow(&s[range]),
+        }
+    }
+}
+
+/// The losses of a fused pass: per sample, or only their (compensated) total when the
+/// reduction does not need them one by one.
+pub(crate) enum RowLosses {
+    PerRow(Vec<f64>),
+    Total(f64),
+}
+
+/// [`reduce_samples`] for [`RowLosses`]. A `Total` is only made for `Sum` and `Mean`.
+pub(crate) fn reduce_row_losses<T: Float>(
+    losses: RowLosses,
+    reduction: Reduction,
+    denominator: f64,
+) -> LossValue<T> {
+    match (losses, reduction) {
+        (RowLosses::PerRow(v), _) => reduce_samples(v, reduction, denominator),
+        (RowLosses::Total(t), Reduction::Mean) => LossValue::Scalar(T::from_f64(t / denominator)),
+        (RowLosses::Total(t), _) => LossValue::Scalar(T::from_f64(t)),
+    }
 }
