@@ -513,14 +513,18 @@ impl CrossEntropy {
     ) -> Option<Vec<(f64, f64)>> {
         // Enough rows per task that a task is worth its scheduling (~16k elements).
         let min_rows = (16_384 / classes).max(1);
-        let state = || (RowKernel::new(self, classes), Vec::new());
+        // The exact kernel's buffers are made only for a task that meets an irregular row.
+        let state = || (None::<RowKernel<'_>>, Vec::new());
         Some(match logits {
             Logits::Read(v) => T::as_f32(v.as_slice()?)?
                 .par_chunks(classes)
                 .with_min_len(min_rows)
                 .enumerate()
                 .map_init(state, |(k, scratch), (i, row)| {
-                    fused(RowIo::Read(row), i, scratch).unwrap_or_else(|| exact(k, i, row, None))
+                    fused(RowIo::Read(row), i, scratch).unwrap_or_else(|| {
+                        let k = k.get_or_insert_with(|| RowKernel::new(self, classes));
+                        exact(k, i, row, None)
+                    })
                 })
                 .collect(),
             Logits::InPlace(v) => T::as_f32_mut(v.as_slice_mut()?)?
@@ -532,6 +536,7 @@ impl CrossEntropy {
                         Some(r) => r,
                         None => {
                             let copy = row.to_vec();
+                            let k = k.get_or_insert_with(|| RowKernel::new(self, classes));
                             exact(k, i, &copy, Some(row))
                         }
                     }
@@ -545,8 +550,10 @@ impl CrossEntropy {
                     .with_min_len(min_rows)
                     .enumerate()
                     .map_init(state, |(k, scratch), (i, (row, out))| {
-                        fused(RowIo::Into(row, out), i, scratch)
-                            .unwrap_or_else(|| exact(k, i, row, Some(out)))
+                        fused(RowIo::Into(row, out), i, scratch).unwrap_or_else(|| {
+                            let k = k.get_or_insert_with(|| RowKernel::new(self, classes));
+                            exact(k, i, row, Some(out))
+                        })
                     })
                     .collect()
             }

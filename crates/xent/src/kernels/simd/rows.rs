@@ -34,28 +34,30 @@ fn max_and_sums_body(x: &[f32], w: Option<&[f32]>) -> RowStats {
     for (b, block) in x.chunks(BLOCK).enumerate() {
         let mut sum = [0.0f32; LANES];
         let mut wsum = [0.0f32; LANES];
-        let wblock = w.map(|w| &w[b * BLOCK..b * BLOCK + block.len()]);
         let mut chunks = block.chunks_exact(LANES);
-        let mut i = 0;
-        for c in &mut chunks {
-            for l in 0..LANES {
-                let v = c[l];
-                max[l] = if v > max[l] { v } else { max[l] };
-                sum[l] += v;
-            }
-            if let Some(wb) = wblock {
-                let wc = &wb[i..i + LANES];
-                for l in 0..LANES {
-                    wsum[l] += wc[l] * c[l];
+        // Separate loops with and without weights: one loop with the weights' branch inside
+        // kept LLVM from vectorising the sums.
+        match w.map(|w| &w[b * BLOCK..b * BLOCK + block.len()]) {
+            None => {
+                for c in &mut chunks {
+                    max_sum_lanes(c, &mut max, &mut sum);
                 }
             }
-            i += LANES;
+            Some(wb) => {
+                for (c, wc) in (&mut chunks).zip(wb.chunks_exact(LANES)) {
+                    max_sum_lanes(c, &mut max, &mut sum);
+                    for l in 0..LANES {
+                        wsum[l] += wc[l] * c[l];
+                    }
+                }
+            }
         }
+        let i = block.len() - chunks.remainder().len();
         for (j, &v) in chunks.remainder().iter().enumerate() {
             max[0] = if v > max[0] { v } else { max[0] };
             sum[0] += v;
-            if let Some(wb) = wblock {
-                wsum[0] += wb[i + j] * v;
+            if let Some(w) = w {
+                wsum[0] += w[b * BLOCK + i + j] * v;
             }
         }
         total += sum.iter().map(|&s| s as f64).sum::<f64>();
@@ -67,6 +69,16 @@ fn max_and_sums_body(x: &[f32], w: Option<&[f32]>) -> RowStats {
             .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m }),
         sum: total,
         weighted_sum: weighted,
+    }
+}
+
+/// One chunk into the lane maxima and sums.
+#[inline(always)]
+fn max_sum_lanes(c: &[f32], max: &mut [f32; LANES], sum: &mut [f32; LANES]) {
+    let c: &[f32; LANES] = c.try_into().expect("a chunk of LANES values");
+    for l in 0..LANES {
+        max[l] = if c[l] > max[l] { c[l] } else { max[l] };
+        sum[l] += c[l];
     }
 }
 
