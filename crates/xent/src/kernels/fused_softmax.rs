@@ -4,7 +4,7 @@
 
 use super::fused_ce::{SHORT_BLOCK_ROWS, SHORT_ROW};
 use super::simd::{
-    exp_in_place, exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums,
+    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, max_and_sums,
     scale_shift_in_place, shift_in_place, shift_into,
 };
 use rayon::prelude::*;
@@ -85,48 +85,56 @@ fn row_into(kind: Kind, x: &[f32], out: &mut [f32]) {
     }
 }
 
-/// A block of short rows: maxima per row, one vectorised exp over the block, then the
-/// per-row normalisation.
+/// A block of short rows, 16 at a time held transposed (one row per lane, see
+/// [`lane_stats`]): maxima, exponentials and sums are one vector operation per class, then
+/// each row is written back normalised.
 fn short_rows(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes: usize) {
-    if let Some(src) = src {
-        dst.copy_from_slice(src);
-    }
+    const LANES: usize = super::simd::LANES;
     let rows = dst.len() / classes;
-    let mut e = [0.0f32; SHORT_BLOCK_ROWS * SHORT_ROW];
-    let e = &mut e[..dst.len()];
-    let mut maxima = [0.0f32; SHORT_BLOCK_ROWS];
-    let mut regular = [false; SHORT_BLOCK_ROWS];
-    for (i, row) in dst.chunks(classes).enumerate() {
-        let m = row
-            .iter()
-            .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-        let ok = m.is_finite() && row.iter().all(|v| !v.is_nan());
-        regular[i] = ok;
-        maxima[i] = m;
-        for (d, &v) in e[i * classes..(i + 1) * classes].iter_mut().zip(row) {
-            *d = if ok { v - m } else { f32::NEG_INFINITY };
-        }
-    }
-    exp_in_place(e);
-    for i in 0..rows {
-        let row = &mut dst[i * classes..(i + 1) * classes];
-        if !regular[i] {
-            exact(kind, row);
-            continue;
-        }
-        let ei = &e[i * classes..(i + 1) * classes];
-        let s: f64 = ei.iter().map(|&v| v as f64).sum();
-        match kind {
-            Kind::Softmax => {
-                let inv = 1.0 / s;
-                row.iter_mut()
-                    .zip(ei)
-                    .for_each(|(o, &v)| *o = (v as f64 * inv) as f32);
+    let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
+    let t = &mut buffer[..classes];
+    for first in (0..rows).step_by(LANES) {
+        let n = LANES.min(rows - first);
+        {
+            let x: &[f32] = src.unwrap_or(dst);
+            for l in 0..LANES {
+                for (c, column) in t.iter_mut().enumerate() {
+                    column[l] = if l < n {
+                        x[(first + l) * classes + c]
+                    } else {
+                        0.0
+                    };
+                }
             }
-            Kind::LogSoftmax => {
-                let c = (s - 1.0).ln_1p() as f32;
-                let m = maxima[i];
-                row.iter_mut().for_each(|v| *v = (*v - m) - c);
+        }
+        let stats = lane_stats(t, None, false);
+        for l in 0..n {
+            let range = (first + l) * classes..(first + l + 1) * classes;
+            let row = &mut dst[range.clone()];
+            if let Some(src) = src {
+                if stats.irregular[l] || kind == Kind::LogSoftmax {
+                    row.copy_from_slice(&src[range]);
+                }
+            }
+            if stats.irregular[l] {
+                exact(kind, row);
+                continue;
+            }
+            match kind {
+                Kind::Softmax => {
+                    let inv = stats.inv_sum[l];
+                    for (o, column) in row.iter_mut().zip(t.iter()) {
+                        *o = (column[l] as f64 * inv) as f32;
+                    }
+                }
+                Kind::LogSoftmax => {
+                    // ln s in f64 and rounded once, as the long-row kernel does, so the
+                    // outputs do not depend on the row length (the CE loss makes do with
+                    // the lanes' f32 ln, accurate to its 1e-6 relative).
+                    let c = (stats.sum_exp[l] - 1.0).ln_1p() as f32;
+                    let m = stats.max[l];
+                    row.iter_mut().for_each(|v| *v = (*v - m) - c);
+                }
             }
         }
     }

@@ -11,7 +11,9 @@ use super::math::{exp_lane, ln_lane, LANES};
 pub(crate) struct LaneStats {
     /// The row's maximum.
     pub(crate) max: [f32; LANES],
-    /// ln s, s = Σ exp(z − max) accumulated in f64, to about 2 f32 ulps relative (see `lane_stats_body`).
+    /// s = Σ exp(z − max), accumulated in f64.
+    pub(crate) sum_exp: [f64; LANES],
+    /// ln s, to about 2 f32 ulps relative (see `lane_stats_body`).
     pub(crate) ln_sum: [f64; LANES],
     /// 1 / s.
     pub(crate) inv_sum: [f64; LANES],
@@ -67,6 +69,7 @@ fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> Lan
     }
     LaneStats {
         max,
+        sum_exp,
         ln_sum,
         inv_sum,
         sum_z,

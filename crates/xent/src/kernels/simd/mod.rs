@@ -16,9 +16,9 @@ pub(crate) use divergence::{cross_row, entropy_row, kl_row};
 pub(crate) use lanes::lane_stats;
 pub(crate) use math::LANES;
 pub(crate) use rows::{
-    exp_in_place, exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums,
-    scale_shift_in_place, shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place,
-    tanh_cap_in_place, tanh_cap_into, target_sums, RowStats,
+    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
+    shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place, tanh_cap_in_place,
+    tanh_cap_into, target_sums, RowStats,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

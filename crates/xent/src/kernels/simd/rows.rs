@@ -290,24 +290,6 @@ dispatch!(
 );
 
 #[inline(always)]
-fn exp_in_place_body(x: &mut [f32]) {
-    let mut chunks = x.chunks_exact_mut(LANES);
-    for c in &mut chunks {
-        for v in c.iter_mut() {
-            *v = exp_lane(*v);
-        }
-    }
-    for v in chunks.into_remainder() {
-        *v = exp_lane(*v);
-    }
-}
-
-dispatch!(
-    /// x ← eˣ elementwise (for blocks of short rows, shifted beforehand).
-    exp_in_place(x: &mut [f32]) -> () = exp_in_place_body
-);
-
-#[inline(always)]
 fn scale_shift_in_place_body(v: &mut [f32], alpha: f32, beta: f32, w: Option<&[f32]>) {
     match w {
         None => v.iter_mut().for_each(|x| *x = *x * alpha - beta),
