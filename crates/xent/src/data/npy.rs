@@ -323,19 +323,22 @@ impl Dtype {
     }
 }
 
+/// A version-1 NPY file's magic, header length and `header`, padded so the data starts at a
+/// multiple of 64 bytes (for tests that build files by hand).
+#[cfg(test)]
+pub(crate) fn header_bytes(header: &str) -> Vec<u8> {
+    let mut file = b"\x93NUMPY\x01\x00".to_vec();
+    let padded = (header.len() + 1 + 10).next_multiple_of(64) - 10;
+    file.extend_from_slice(&(padded as u16).to_le_bytes());
+    file.extend_from_slice(header.as_bytes());
+    file.resize(10 + padded - 1, b' ');
+    file.push(b'\n');
+    file
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn file(header: &str) -> Vec<u8> {
-        let mut file = b"\x93NUMPY\x01\x00".to_vec();
-        let padded = (header.len() + 1 + 10).next_multiple_of(64) - 10;
-        file.extend_from_slice(&(padded as u16).to_le_bytes());
-        file.extend_from_slice(header.as_bytes());
-        file.resize(10 + padded - 1, b' ');
-        file.push(b'\n');
-        file
-    }
 
     /// Found by the `npy` fuzzer: a zero dimension beside a huge one needs no data, but no
     /// array can have 2⁶⁴ − 1 rows.
@@ -343,7 +346,7 @@ mod tests {
     fn a_huge_dimension_beside_a_zero_one_is_an_error() {
         for shape in ["(18446744073709551615, 0)", "(0, 18446744073709551615)"] {
             for order in ["True", "False"] {
-                let bytes = file(&format!(
+                let bytes = header_bytes(&format!(
                     "{{'descr': '<i8', 'fortran_order': {order}, 'shape': {shape}, }}"
                 ));
                 assert!(
@@ -353,7 +356,7 @@ mod tests {
             }
         }
         // Zero columns and a reasonable number of rows is a valid, empty table.
-        let t = parse_npy(&file(
+        let t = parse_npy(&header_bytes(
             "{'descr': '<f8', 'fortran_order': True, 'shape': (5, 0), }",
         ))
         .unwrap();

@@ -329,13 +329,9 @@ mod tests {
         let mut reader = TableReader::open(&c, None).unwrap();
         assert_eq!(all_rows(&mut reader, 3).unwrap(), a);
         // Fortran order: the same array stored column by column.
-        let header = "{'descr': '<f8', 'fortran_order': True, 'shape': (7, 3), }";
-        let mut file = b"\x93NUMPY\x01\x00".to_vec();
-        let padded = (header.len() + 1 + 10).next_multiple_of(64) - 10;
-        file.extend_from_slice(&(padded as u16).to_le_bytes());
-        file.extend_from_slice(header.as_bytes());
-        file.resize(10 + padded - 1, b' ');
-        file.push(b'\n');
+        let mut file = super::super::npy::header_bytes(
+            "{'descr': '<f8', 'fortran_order': True, 'shape': (7, 3), }",
+        );
         for v in a.t().iter() {
             file.extend_from_slice(&v.to_le_bytes());
         }

@@ -291,18 +291,8 @@ pub(crate) fn ce_short_rows(
     let t = &mut buffer[..classes];
     for first in (0..rows).step_by(LANES) {
         let n = LANES.min(rows - first);
-        // Transpose in; lanes past the last row hold zeros, a regular row whose results are
-        // dropped.
         let z = io.logits();
-        for l in 0..LANES {
-            for (c, column) in t.iter_mut().enumerate() {
-                column[l] = if l < n {
-                    z[(first + l) * classes + c]
-                } else {
-                    0.0
-                };
-            }
-        }
+        super::simd::load_lanes(t, z, first, n);
         let stats = super::simd::lane_stats(t, w64, smoothing);
         let (mut alpha, mut beta, mut at_target) =
             ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);

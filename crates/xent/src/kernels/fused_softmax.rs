@@ -4,8 +4,8 @@
 
 use super::fused_ce::{SHORT_BLOCK_ROWS, SHORT_ROW};
 use super::simd::{
-    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, max_and_sums,
-    scale_shift_in_place, shift_in_place, shift_into,
+    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, load_lanes,
+    max_and_sums, scale_shift_in_place, shift_in_place, shift_into,
 };
 use rayon::prelude::*;
 
@@ -95,18 +95,7 @@ fn short_rows(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes: usize) 
     let t = &mut buffer[..classes];
     for first in (0..rows).step_by(LANES) {
         let n = LANES.min(rows - first);
-        {
-            let x: &[f32] = src.unwrap_or(dst);
-            for l in 0..LANES {
-                for (c, column) in t.iter_mut().enumerate() {
-                    column[l] = if l < n {
-                        x[(first + l) * classes + c]
-                    } else {
-                        0.0
-                    };
-                }
-            }
-        }
+        load_lanes(t, src.unwrap_or(dst), first, n);
         let stats = lane_stats(t, None, false);
         for l in 0..n {
             let range = (first + l) * classes..(first + l + 1) * classes;

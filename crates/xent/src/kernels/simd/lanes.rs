@@ -24,6 +24,22 @@ pub(crate) struct LaneStats {
     pub(crate) irregular: [bool; LANES],
 }
 
+/// Loads rows `first..first + n` (n ≤ LANES) of the row-major `x` into `t` transposed; lanes
+/// past `n` hold zeros, a regular row whose results the caller drops.
+#[inline(always)]
+pub(crate) fn load_lanes(t: &mut [[f32; LANES]], x: &[f32], first: usize, n: usize) {
+    let classes = t.len();
+    for l in 0..LANES {
+        for (c, column) in t.iter_mut().enumerate() {
+            column[l] = if l < n {
+                x[(first + l) * classes + c]
+            } else {
+                0.0
+            };
+        }
+    }
+}
+
 #[inline(always)]
 fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> LaneStats {
     let mut max = [f32::NEG_INFINITY; LANES];

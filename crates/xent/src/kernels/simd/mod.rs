@@ -13,7 +13,7 @@ mod math;
 mod rows;
 
 pub(crate) use divergence::{cross_row, entropy_row, kl_row};
-pub(crate) use lanes::lane_stats;
+pub(crate) use lanes::{lane_stats, load_lanes};
 pub(crate) use math::LANES;
 pub(crate) use rows::{
     exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
