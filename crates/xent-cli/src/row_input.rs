@@ -132,7 +132,57 @@ impl RowInput {
     }
 }
 
+impl RowInput {
+    /// What an error about the chunk last returned needs to know, detached from the reader
+    /// (it travels with the chunk to the thread that evaluates it).
+    pub fn place(&self) -> ChunkPlace {
+        ChunkPlace {
+            name: self.name,
+            source: self.source.clone(),
+            vector: match &self.rows {
+                Rows::Stream(reader) => reader.one_dimensional(),
+                Rows::Whole { .. } => true,
+            },
+            inline: match &self.rows {
+                Rows::Whole { orientation, .. } => Some(*orientation),
+                Rows::Stream(_) => None,
+            },
+            chunk: self.current.clone(),
+        }
+    }
+}
+
 impl Place for RowInput {
+    fn source(&self) -> &Source {
+        &self.source
+    }
+
+    fn describe(&self) -> String {
+        self.place().describe()
+    }
+
+    fn locate(&self, row: usize, col: Option<usize>) -> String {
+        self.place().locate(row, col)
+    }
+
+    fn is_vector(&self) -> bool {
+        self.place().vector
+    }
+}
+
+/// An input and its current chunk, as errors name places in them.
+#[derive(Debug, Clone)]
+pub struct ChunkPlace {
+    name: &'static str,
+    source: Source,
+    vector: bool,
+    /// How an inline vector lies (`None` for a streamed file).
+    inline: Option<Inline>,
+    /// The chunk's first row and, for CSV, lines (its values moved out).
+    chunk: Option<Chunk>,
+}
+
+impl Place for ChunkPlace {
     fn source(&self) -> &Source {
         &self.source
     }
@@ -147,8 +197,8 @@ impl Place for RowInput {
 
     fn locate(&self, row: usize, col: Option<usize>) -> String {
         let me = self.describe();
-        match (&self.source, &self.rows) {
-            (Source::Inline, Rows::Whole { orientation, .. }) => {
+        match (&self.source, self.inline) {
+            (Source::Inline, Some(orientation)) => {
                 let index = match orientation {
                     Inline::Row => col,
                     Inline::Column => Some(row),
@@ -158,14 +208,14 @@ impl Place for RowInput {
                     None => me,
                 }
             }
-            (Source::Npy(_), _) if self.is_vector() => format!("{me}, element [{row}]"),
+            (Source::Npy(_), _) if self.vector => format!("{me}, element [{row}]"),
             (Source::Npy(_), _) => match col {
                 Some(c) => format!("{me}, element [{row}, {c}]"),
                 None => format!("{me}, row {row}"),
             },
             _ => {
                 let line = self
-                    .current
+                    .chunk
                     .as_ref()
                     .and_then(|c| c.line_of_row(row))
                     .map_or_else(|| format!("row {}", row + 1), |l| l.to_string());
@@ -178,9 +228,6 @@ impl Place for RowInput {
     }
 
     fn is_vector(&self) -> bool {
-        match &self.rows {
-            Rows::Stream(reader) => reader.one_dimensional(),
-            Rows::Whole { .. } => true,
-        }
+        self.vector
     }
 }

@@ -870,6 +870,45 @@ fn eval_reports_every_metric() {
 }
 
 #[test]
+fn eval_errors_deep_in_a_streamed_file_name_their_line() {
+    // 70,000 good rows (several chunks), then a bad one: the line is counted across chunks,
+    // and the labels' own bad value is found where it is.
+    let mut pred = "0.5,0.5\n".repeat(70_000);
+    pred.push_str("0.5,0.6\n");
+    let mut labels = "1\n".repeat(70_001);
+    let pred_path = temp_file("eval-deep", "p.csv", pred.as_bytes());
+    let labels_path = temp_file("eval-deep", "y.csv", labels.as_bytes());
+    let err = fails(
+        &[
+            "eval",
+            "--pred",
+            pred_path.to_str().unwrap(),
+            "--labels",
+            labels_path.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(err.contains("p.csv:70001: the values sum to 1.1"), "{err}");
+    labels.replace_range(labels.len() - 2.., "7\n");
+    let labels_path = temp_file("eval-deep", "y7.csv", labels.as_bytes());
+    let err = fails(
+        &[
+            "eval",
+            "--pred",
+            pred_path.to_str().unwrap(),
+            "--labels",
+            labels_path.to_str().unwrap(),
+            "--normalize",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("y7.csv:70001: 7 is not a class index"),
+        "{err}"
+    );
+}
+
+#[test]
 fn eval_errors_name_the_place() {
     let pred = temp_file("eval-err", "p.csv", b"0.5,0.6\n0.2,0.8\n");
     let labels = temp_file("eval-err", "y.csv", b"0\n1\n");

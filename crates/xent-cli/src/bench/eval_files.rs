@@ -110,7 +110,7 @@ pub fn eval_files(ctx: &Context, size: &str, n: usize, k: usize) -> Vec<Value> {
         extra.insert("accuracy".into(), report["accuracy"].clone());
         extra.insert(
             "call".into(),
-            json!("xent eval --pred FILE --labels FILE --json (streamed: parsing on one thread, metrics over the pool)"),
+            json!("xent eval --pred FILE --labels FILE --json (streamed: a reader thread parses the next chunks while the metrics of the current one run over the pool)"),
         );
         records.push(
             Record {

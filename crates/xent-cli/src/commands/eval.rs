@@ -5,7 +5,7 @@ use crate::failure::Failure;
 use crate::failure::Place;
 use crate::output::json_number;
 use crate::plot;
-use crate::row_input::{Inline, RowInput};
+use crate::row_input::{ChunkPlace, Inline, RowInput};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::Array2;
 use serde_json::{json, Value};
@@ -63,59 +63,23 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         .map(|w| RowInput::open("WEIGHTS", w, delimiter, Inline::Column))
         .transpose()?;
     let bar = progress_bar(&pred);
-    // The first chunk is one row: it tells the width, which sizes the chunks after it.
-    let mut max_rows = 1;
-    while let Some(x) = pred.next(max_rows)? {
-        max_rows = (CHUNK_VALUES / x.ncols().max(1)).max(1);
-        let y = next_matching(&mut labels, &pred, x.nrows())?;
-        let w: Option<Vec<f64>> = match weights.as_mut() {
-            Some(input) => Some(
-                next_matching(input, &pred, x.nrows())?
-                    .into_iter()
-                    .collect(),
-            ),
-            None => None,
-        };
-        let as_classes = y.ncols() == 1 && !(x.ncols() == 1 && y.iter().any(|v| v.fract() != 0.0));
-        let first_row = pred.rows_read() - x.nrows();
-        let classes: Vec<usize>;
-        let label_arg = if as_classes {
-            classes = class_indices(&y, &labels, first_row)?;
-            Labels::Classes(&classes)
-        } else {
-            Labels::Distributions(y.view())
-        };
-        let predictions = if args.from_logits {
-            Predictions::Logits(x.view())
-        } else if args.from_log_probs {
-            Predictions::LogProbabilities(x.view())
-        } else {
-            Predictions::Probabilities(x.view())
-        };
-        evaluator
-            .push(predictions, label_arg, w.as_deref())
-            .map_err(|e| {
-                let mut operands: Vec<(&str, &dyn Place)> =
-                    vec![("predictions", &pred), ("labels", &labels)];
-                if let Some(w) = &weights {
-                    operands.push(("weights", w));
-                }
-                Failure::from_compute(e, &operands)
-            })?;
-        bar.set_position(pred.progress().0);
-    }
-    bar.finish_and_clear();
-    let rows = pred.rows_read();
-    for input in std::iter::once(&mut labels).chain(weights.as_mut()) {
-        if input.next(1)?.is_some() {
-            return Err(Failure::data(format!(
-                "{} has more rows than the {rows} of {} ({})",
-                input.describe(),
-                pred.describe(),
-                input.name()
-            )));
+    // One thread reads and parses the next chunks while this one evaluates the current one
+    // (over the rayon pool); two chunks in flight at most, so memory stays bounded.
+    std::thread::scope(|scope| -> Result<(), Failure> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, Failure>>(2);
+        let (pred, labels, weights, bar) = (&mut pred, &mut labels, weights.as_mut(), &bar);
+        scope.spawn(move || {
+            if let Err(failure) = read_batches(pred, labels, weights, bar, &tx) {
+                // The receiver may already have stopped on an error of its own.
+                let _ = tx.send(Err(failure));
+            }
+        });
+        for batch in rx {
+            evaluate_batch(&mut evaluator, batch?, args)?;
         }
-    }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
     let report = evaluator
         .finish()
         .map_err(|e| Failure::from_compute(e, &[("predictions", &pred as &dyn Place)]))?;
@@ -202,6 +166,97 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     Ok(text)
 }
 
+/// One chunk of predictions with the same rows of labels and weights, and the places errors
+/// about them point to.
+struct Batch {
+    x: Array2<f64>,
+    y: Array2<f64>,
+    w: Option<Vec<f64>>,
+    first_row: usize,
+    pred: ChunkPlace,
+    labels: ChunkPlace,
+    weights: Option<ChunkPlace>,
+}
+
+/// Reads the inputs a chunk at a time and sends them on, then checks that labels and weights
+/// end with the predictions.
+fn read_batches(
+    pred: &mut RowInput,
+    labels: &mut RowInput,
+    mut weights: Option<&mut RowInput>,
+    bar: &ProgressBar,
+    tx: &std::sync::mpsc::SyncSender<Result<Batch, Failure>>,
+) -> Result<(), Failure> {
+    // The first chunk is one row: it tells the width, which sizes the chunks after it.
+    let mut max_rows = 1;
+    while let Some(x) = pred.next(max_rows)? {
+        max_rows = (CHUNK_VALUES / x.ncols().max(1)).max(1);
+        let y = next_matching(labels, pred, x.nrows())?;
+        let w = match weights.as_deref_mut() {
+            Some(input) => Some(next_matching(input, pred, x.nrows())?.into_iter().collect()),
+            None => None,
+        };
+        let batch = Batch {
+            first_row: pred.rows_read() - x.nrows(),
+            x,
+            y,
+            w,
+            pred: pred.place(),
+            labels: labels.place(),
+            weights: weights.as_deref().map(RowInput::place),
+        };
+        bar.set_position(pred.progress().0);
+        if tx.send(Ok(batch)).is_err() {
+            // The evaluation stopped on an error; it reports that one.
+            return Ok(());
+        }
+    }
+    let rows = pred.rows_read();
+    for input in std::iter::once(labels).chain(weights) {
+        if input.next(1)?.is_some() {
+            return Err(Failure::data(format!(
+                "{} has more rows than the {rows} of {} ({})",
+                input.describe(),
+                pred.describe(),
+                input.name()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates one batch, naming the file, line and field of a bad value.
+fn evaluate_batch(evaluator: &mut Evaluator, batch: Batch, args: &EvalArgs) -> Result<(), Failure> {
+    let Batch {
+        x, y, w, first_row, ..
+    } = &batch;
+    let as_classes = y.ncols() == 1 && !(x.ncols() == 1 && y.iter().any(|v| v.fract() != 0.0));
+    let classes: Vec<usize>;
+    let label_arg = if as_classes {
+        classes = class_indices(y, &batch.labels, *first_row)?;
+        Labels::Classes(&classes)
+    } else {
+        Labels::Distributions(y.view())
+    };
+    let predictions = if args.from_logits {
+        Predictions::Logits(x.view())
+    } else if args.from_log_probs {
+        Predictions::LogProbabilities(x.view())
+    } else {
+        Predictions::Probabilities(x.view())
+    };
+    evaluator
+        .push(predictions, label_arg, w.as_deref())
+        .map_err(|e| {
+            let mut operands: Vec<(&str, &dyn Place)> =
+                vec![("predictions", &batch.pred), ("labels", &batch.labels)];
+            if let Some(w) = &batch.weights {
+                operands.push(("weights", w));
+            }
+            Failure::from_compute(e, &operands)
+        })
+}
+
 /// The next `rows` rows of labels or weights, which must not run out before the predictions.
 fn next_matching(
     input: &mut RowInput,
@@ -244,7 +299,7 @@ fn next_matching(
 /// One column of labels as class indices; `first_row` is the index of the chunk's first row.
 fn class_indices(
     y: &Array2<f64>,
-    labels: &RowInput,
+    labels: &ChunkPlace,
     first_row: usize,
 ) -> Result<Vec<usize>, Failure> {
     y.iter()
