@@ -60,11 +60,7 @@ impl Operand {
 
     /// Describes the source: `P.csv`, `standard input`, `the inline vector P`.
     pub fn describe(&self) -> String {
-        match &self.source {
-            Source::Inline => format!("the inline vector {}", self.name),
-            Source::Csv(path) | Source::Npy(path) => path.clone(),
-            Source::Stdin => "standard input".into(),
-        }
+        describe_source(self.name, &self.source)
     }
 
     /// Names a place in the operand in its own terms: a CSV line and field, an NPY index,
@@ -107,6 +103,15 @@ impl Place for Operand {
     }
     fn is_vector(&self) -> bool {
         Operand::is_vector(self)
+    }
+}
+
+/// A source in words: `P.csv`, `standard input`, `the inline vector P` (for operand `P`).
+pub(crate) fn describe_source(name: &str, source: &Source) -> String {
+    match source {
+        Source::Inline => format!("the inline vector {name}"),
+        Source::Csv(path) | Source::Npy(path) => path.clone(),
+        Source::Stdin => "standard input".into(),
     }
 }
 

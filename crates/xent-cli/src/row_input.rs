@@ -2,7 +2,7 @@
 //! inline vector held whole, with errors that still point at the file's line and field.
 
 use crate::failure::{Failure, Place};
-use crate::operand::{has_extension, looks_like_path, Source};
+use crate::operand::{describe_source, has_extension, looks_like_path, Source};
 use ndarray::{s, Array2};
 use std::path::Path;
 use xent::data::{self, Chunk, TableReader};
@@ -158,7 +158,7 @@ impl Place for RowInput {
     }
 
     fn describe(&self) -> String {
-        self.place().describe()
+        describe_source(self.name, &self.source)
     }
 
     fn locate(&self, row: usize, col: Option<usize>) -> String {
@@ -188,11 +188,7 @@ impl Place for ChunkPlace {
     }
 
     fn describe(&self) -> String {
-        match &self.source {
-            Source::Inline => format!("the inline vector {}", self.name),
-            Source::Csv(path) | Source::Npy(path) => path.clone(),
-            Source::Stdin => "standard input".into(),
-        }
+        describe_source(self.name, &self.source)
     }
 
     fn locate(&self, row: usize, col: Option<usize>) -> String {
