@@ -2,12 +2,12 @@
 //!
 //! | function | formula | at the edges |
 //! |---|---|---|
-//! | [`softmax`] | e^(xᵢ/T) / Σⱼ e^(xⱼ/T) | −∞ → 0; all −∞ → uniform; k entries +∞ → 1/k each |
+//! | [`softmax`](fn@softmax) | e^(xᵢ/T) / Σⱼ e^(xⱼ/T) | −∞ → 0; all −∞ → uniform; k entries +∞ → 1/k each |
 //! | [`log_softmax`] | xᵢ/T − logsumexp(x/T) | −∞ → −∞; all −∞ → −ln n; +∞ entries → −ln k, others −∞ |
-//! | [`logsumexp`] | ln Σ e^(xᵢ) | all −∞ or empty → −∞; any +∞ → +∞ |
-//! | [`sigmoid`] | 1 / (1 + e^(−x)) | ±∞ → 1, 0 |
+//! | [`logsumexp`](fn@logsumexp) | ln Σ e^(xᵢ) | all −∞ or empty → −∞; any +∞ → +∞ |
+//! | [`sigmoid`](fn@sigmoid) | 1 / (1 + e^(−x)) | ±∞ → 1, 0 |
 //! | [`log_sigmoid`] | −softplus(−x) | +∞ → 0, −∞ → −∞; never −∞ for finite x |
-//! | [`softplus`] | ln(1 + eˣ) | never overflows: x for large x, eˣ for very negative x |
+//! | [`softplus`](fn@softplus) | ln(1 + eˣ) | never overflows: x for large x, eˣ for very negative x |
 //!
 //! A NaN anywhere in a row makes that whole row (or reduction) NaN; a NaN element of an
 //! elementwise function gives NaN there only.
@@ -43,7 +43,7 @@ use crate::{Error, Float};
 
 /// Applies an elementwise function from `x` into `out`, which must have the same length.
 ///
-/// Works with [`sigmoid`], [`log_sigmoid`], [`softplus`] or any `Fn(T) -> T`; for `ndarray`
+/// Works with [`sigmoid`](fn@sigmoid), [`log_sigmoid`], [`softplus`](fn@softplus) or any `Fn(T) -> T`; for `ndarray`
 /// arrays use `x.mapv(sigmoid)` or `x.mapv_inplace(sigmoid)`.
 ///
 /// # Errors

@@ -30,7 +30,7 @@ fn frequencies(counts: &[f64], how: FrequencyEstimator) -> Result<Vec<f64>, Erro
 ///
 /// # Errors
 /// [`Error::ShapeMismatch`] for vectors of different lengths, and the count checks of
-/// [`entropy`](super::entropy).
+/// [`entropy`](fn@super::entropy).
 ///
 /// # Example
 /// ```
@@ -55,7 +55,7 @@ pub fn kl_from_counts(y1: &[f64], y2: &[f64], how: FrequencyEstimator) -> Result
 /// table's cells).
 ///
 /// # Errors
-/// The count checks of [`entropy`](super::entropy), on the table's cells.
+/// The count checks of [`entropy`](fn@super::entropy), on the table's cells.
 ///
 /// # Example
 /// ```
@@ -83,7 +83,7 @@ pub fn mutual_information_from_counts(
 /// Cells with E = 0 (an empty row or column) are skipped. For large n, X² ≈ 2n·I(X;Y) in nats.
 ///
 /// # Errors
-/// The count checks of [`entropy`](super::entropy), on the table's cells.
+/// The count checks of [`entropy`](fn@super::entropy), on the table's cells.
 ///
 /// # Example
 /// ```

@@ -2,14 +2,14 @@
 //!
 //! | measure | formula | single | rows |
 //! |---|---|---|---|
-//! | self-information | I(p) = −log p | [`self_information`] | — |
-//! | entropy | H(P) = −Σ p log p | [`entropy`] | [`Options::entropy_rows`] |
-//! | binary entropy | h(p) = −p log p − (1−p) log(1−p) | [`binary_entropy`] | — |
-//! | cross-entropy | H(P,Q) = −Σ p log q | [`cross_entropy`] | [`Options::cross_entropy_rows`] |
+//! | self-information | I(p) = −log p | [`self_information`](fn@self_information) | — |
+//! | entropy | H(P) = −Σ p log p | [`entropy`](fn@entropy) | [`Options::entropy_rows`] |
+//! | binary entropy | h(p) = −p log p − (1−p) log(1−p) | [`binary_entropy`](fn@binary_entropy) | — |
+//! | cross-entropy | H(P,Q) = −Σ p log q | [`cross_entropy`](fn@cross_entropy) | [`Options::cross_entropy_rows`] |
 //! | KL divergence | D(P‖Q) = Σ p log(p/q) | [`kl_divergence`] | [`Options::kl_divergence_rows`] |
 //! | Jensen–Shannon divergence | JS = ½D(P‖M) + ½D(Q‖M), M = ½(P+Q) | [`js_divergence`] | [`Options::js_divergence_rows`] |
 //! | Jensen–Shannon distance | √JS | [`js_distance`] | [`Options::js_distance_rows`] |
-//! | perplexity | e^H(P) (the same in every base) | [`perplexity`] | [`Options::perplexity_rows`] |
+//! | perplexity | e^H(P) (the same in every base) | [`perplexity`](fn@perplexity) | [`Options::perplexity_rows`] |
 //! | joint entropy | H(X,Y) = −Σ p(x,y) log p(x,y) | [`joint_entropy`] | — |
 //! | conditional entropy | H(Y\|X) = −Σ p(x,y) log(p(x,y)/p(x)) | [`conditional_entropy`] | — |
 //! | mutual information | I(X;Y) = Σ p(x,y) log(p(x,y)/(p(x)p(y))) | [`mutual_information`] | — |
