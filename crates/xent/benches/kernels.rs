@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the row kernels (`cargo bench -p xent`): the fused cross-entropy,
-//! log-softmax, row entropy and KL, at a large-vocabulary and a small-class shape, f32.
+//! log-softmax, row entropy and KL, at a large-vocabulary and a small-class shape, f32; and
+//! the two halves of `xent eval` (CSV parsing, the metrics).
 //! `xent bench` measures the same calls at the anchors' sizes, in the anchors' format.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -90,5 +91,38 @@ fn entropy_and_kl(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(kernels, cross_entropy, log_softmax, entropy_and_kl);
+/// `xent eval`'s two halves: parsing CSV, and the metrics over f64 probabilities.
+fn evaluation(c: &mut Criterion) {
+    use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
+    let mut group = c.benchmark_group("eval");
+    let (n, v) = (100_000, 10);
+    let p = probabilities(n, v, 3).mapv(f64::from);
+    let labels: Vec<usize> = (0..n).map(|i| i * 7 % v).collect();
+    let csv = xent::data::to_csv(p.view());
+    group.throughput(Throughput::Bytes(csv.len() as u64));
+    group.bench_function(format!("parse_csv/{n}x{v}"), |b| {
+        b.iter(|| xent::data::parse_csv(csv.as_bytes()).unwrap())
+    });
+    group.throughput(Throughput::Bytes((8 * n * v) as u64));
+    group.bench_function(format!("metrics/{n}x{v}"), |b| {
+        b.iter(|| {
+            evaluate(
+                Predictions::Probabilities(p.view()),
+                Labels::Classes(&labels),
+                None,
+                &EvalOptions::default(),
+            )
+            .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    kernels,
+    cross_entropy,
+    log_softmax,
+    entropy_and_kl,
+    evaluation
+);
 criterion_main!(kernels);
