@@ -493,7 +493,8 @@ impl ChunkRows<'_, '_, '_, '_> {
                 };
                 let d = policy.check_row("predictions", global, &row.p, options.tolerance)?;
                 for (p, l) in row.p.iter_mut().zip(row.log_p.iter_mut()) {
-                    let mut q = *p / d;
+                    // Rows that need no normalising (the strict policy's) skip the division.
+                    let mut q = if d == 1.0 { *p } else { *p / d };
                     if let Some(eps) = options.clip {
                         q = q.clamp(eps, 1.0 - eps);
                     }
