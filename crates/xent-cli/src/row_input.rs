@@ -14,6 +14,7 @@ pub enum Inline {
     Column,
 }
 
+/// One of `xent eval`'s inputs (PRED, LABELS, WEIGHTS), handed out a chunk of rows at a time.
 pub struct RowInput {
     name: &'static str,
     source: Source,
