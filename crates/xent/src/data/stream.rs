@@ -23,6 +23,19 @@ pub struct Chunk {
 impl Chunk {
     /// The 1-based line a row (its index in the whole table) came from, when the source was
     /// text and the row is in this chunk.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::data::TableReader;
+    /// let text = "1,0\n# a comment\n0,1\n0.5,0.5\n";
+    /// let mut reader = TableReader::from_csv(std::io::Cursor::new(text), None);
+    /// reader.next_rows(1)?;
+    /// let chunk = reader.next_rows(2)?.expect("two more rows");
+    /// assert_eq!(chunk.first_row, 1);
+    /// assert_eq!(chunk.line_of_row(1), Some(3)); // the comment is line 2
+    /// assert_eq!(chunk.line_of_row(0), None); // row 0 was in the first chunk
+    /// # Ok::<(), xent::Error>(())
+    /// ```
     pub fn line_of_row(&self, row: usize) -> Option<usize> {
         let lines = self.lines.as_ref()?;
         lines.get(row.checked_sub(self.first_row)?).copied()
@@ -87,6 +100,19 @@ impl std::fmt::Debug for TableReader {
 impl TableReader {
     /// Opens a `.npy` file, or any other file as CSV, with a fixed CSV `delimiter` or `None`
     /// to detect it.
+    ///
+    /// # Example
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("xent-open-{}.npy", std::process::id()));
+    /// let a = ndarray::array![[0.25, 0.75], [1.0, 0.0], [0.5, 0.5]];
+    /// std::fs::write(&path, xent::data::to_npy(a.view())).unwrap();
+    /// let mut reader = xent::data::TableReader::open(&path, None)?;
+    /// let first = reader.next_rows(2)?.expect("two rows");
+    /// assert_eq!(first.values, a.slice(ndarray::s![0..2, ..]));
+    /// assert_eq!(reader.next_rows(2)?.expect("the last row").values.nrows(), 1);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), xent::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::Io`] for a file that cannot be opened or is a directory; for NPY, the header
