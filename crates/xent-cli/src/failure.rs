@@ -131,6 +131,13 @@ impl Failure {
                 ),
                 None => error.to_string(),
             },
+            Error::ZeroSum { input, .. } if *input == "weights" => match find(input) {
+                Some(o) => format!(
+                    "{}: the sample weights sum to 0, so no mean is defined",
+                    o.describe()
+                ),
+                None => error.to_string(),
+            },
             Error::ZeroSum { input, row } => match find(input) {
                 Some(o) => format!(
                     "{}: the values sum to 0, so they cannot be normalised",

@@ -419,3 +419,33 @@ fn results_do_not_depend_on_the_thread_count() {
     assert_eq!(numbers(&one), numbers(&run(2)));
     assert_eq!(numbers(&one), numbers(&run(3)));
 }
+
+#[test]
+fn weights_that_sum_to_zero_are_an_error_not_nan() {
+    let p = array![[0.5, 0.5], [0.9, 0.1]];
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[1, 0]),
+        Some(&[0.0, 0.0]),
+        &EvalOptions::default(),
+    );
+    assert!(
+        matches!(
+            r,
+            Err(Error::ZeroSum {
+                input: "weights",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    // One nonzero weight is enough.
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[1, 0]),
+        Some(&[0.0, 2.0]),
+        &EvalOptions::default(),
+    )
+    .unwrap();
+    assert!((r.log_loss + 0.9f64.ln()).abs() < 1e-15);
+}

@@ -80,9 +80,13 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         Ok(())
     })?;
     bar.finish_and_clear();
-    let report = evaluator
-        .finish()
-        .map_err(|e| Failure::from_compute(e, &[("predictions", &pred as &dyn Place)]))?;
+    let report = evaluator.finish().map_err(|e| {
+        let mut operands: Vec<(&str, &dyn Place)> = vec![("predictions", &pred)];
+        if let Some(w) = &weights {
+            operands.push(("weights", w));
+        }
+        Failure::from_compute(e, &operands)
+    })?;
     if let Some(path) = &args.plot {
         plot::reliability_diagram(path, &report.bins).map_err(Failure::data)?;
     }

@@ -346,7 +346,8 @@ impl Evaluator {
     /// The report over every sample pushed.
     ///
     /// # Errors
-    /// [`Error::Empty`] when no sample was pushed.
+    /// [`Error::Empty`] when no sample was pushed, [`Error::ZeroSum`] (input `"weights"`) when
+    /// the sample weights sum to 0.
     pub fn finish(self) -> Result<Report, Error> {
         if self.rows == 0 {
             return Err(Error::Empty {
@@ -356,6 +357,13 @@ impl Evaluator {
         let (classes, _) = self.shape.expect("rows were pushed");
         let sums = self.sums;
         let total = sums.total.value();
+        if total == 0.0 {
+            // Every mean would be 0/0.
+            return Err(Error::ZeroSum {
+                input: "weights",
+                row: 0,
+            });
+        }
         let log_loss = sums.loss.value() / total;
         let variance = sums.loss_m2 / sums.loss_weight;
         let mut ece = 0.0;
@@ -625,7 +633,8 @@ fn add_row(
 /// one entry per sample (or label rows the predictions' width); [`Error::ClassOutOfRange`] for
 /// a label without a column; [`Error::InvalidProbability`] / [`Error::NotNormalized`] for a bad
 /// probability row (naming it); [`Error::ValueOutOfRange`] for a positive log-probability or a
-/// negative weight; [`Error::InvalidParameter`] for 0 bins or k.
+/// negative weight; [`Error::ZeroSum`] when the weights sum to 0; [`Error::InvalidParameter`]
+/// for 0 bins or k.
 pub fn evaluate(
     pred: Predictions<'_>,
     labels: Labels<'_>,
