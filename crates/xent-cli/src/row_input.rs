@@ -140,10 +140,7 @@ impl RowInput {
         ChunkPlace {
             name: self.name,
             source: self.source.clone(),
-            vector: match &self.rows {
-                Rows::Stream(reader) => reader.one_dimensional(),
-                Rows::Whole { .. } => true,
-            },
+            vector: Place::is_vector(self),
             inline: match &self.rows {
                 Rows::Whole { orientation, .. } => Some(*orientation),
                 Rows::Stream(_) => None,
@@ -167,7 +164,10 @@ impl Place for RowInput {
     }
 
     fn is_vector(&self) -> bool {
-        self.place().vector
+        match &self.rows {
+            Rows::Stream(reader) => reader.one_dimensional(),
+            Rows::Whole { .. } => true,
+        }
     }
 }
 
