@@ -96,25 +96,27 @@ fn evaluation(c: &mut Criterion) {
     use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
     let mut group = c.benchmark_group("eval");
     let (n, v) = (100_000, 10);
-    let p = probabilities(n, v, 3).mapv(f64::from);
-    let labels: Vec<usize> = (0..n).map(|i| i * 7 % v).collect();
-    let csv = xent::data::to_csv(p.view());
+    let csv = xent::data::to_csv(probabilities(n, v, 3).mapv(f64::from).view());
     group.throughput(Throughput::Bytes(csv.len() as u64));
     group.bench_function(format!("parse_csv/{n}x{v}"), |b| {
         b.iter(|| xent::data::parse_csv(csv.as_bytes()).unwrap())
     });
-    group.throughput(Throughput::Bytes((8 * n * v) as u64));
-    group.bench_function(format!("metrics/{n}x{v}"), |b| {
-        b.iter(|| {
-            evaluate(
-                Predictions::Probabilities(p.view()),
-                Labels::Classes(&labels),
-                None,
-                &EvalOptions::default(),
-            )
-            .unwrap()
-        })
-    });
+    for (n, v) in [(n, v), (1_000, 1_000)] {
+        let p = probabilities(n, v, 3).mapv(f64::from);
+        let labels: Vec<usize> = (0..n).map(|i| i * 7 % v).collect();
+        group.throughput(Throughput::Bytes((8 * n * v) as u64));
+        group.bench_function(format!("metrics/{n}x{v}"), |b| {
+            b.iter(|| {
+                evaluate(
+                    Predictions::Probabilities(p.view()),
+                    Labels::Classes(&labels),
+                    None,
+                    &EvalOptions::default(),
+                )
+                .unwrap()
+            })
+        });
+    }
     group.finish();
 }
 

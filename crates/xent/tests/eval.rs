@@ -449,3 +449,46 @@ fn weights_that_sum_to_zero_are_an_error_not_nan() {
     .unwrap();
     assert!((r.log_loss + 0.9f64.ln()).abs() < 1e-15);
 }
+
+#[test]
+fn long_rows_take_the_vector_ln_and_agree_with_the_scalar_one() {
+    // 200 classes: the vectorised f64 ln and exp (within 2 ulp) against a plain computation.
+    let mut rng = xent::train::SplitMix64::new(9);
+    let (n, k) = (50, 200);
+    let z = ndarray::Array2::from_shape_fn((n, k), |_| 10.0 * rng.uniform() - 5.0);
+    let p = xent::activation::softmax_rows(z.view());
+    let labels: Vec<usize> = (0..n).map(|i| i * 37 % k).collect();
+    let expected = -labels
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| p[[i, c]].ln())
+        .sum::<f64>()
+        / n as f64;
+    let o = EvalOptions::default();
+    let from_p = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&labels),
+        None,
+        &o,
+    )
+    .unwrap();
+    let from_z = evaluate(
+        Predictions::Logits(z.view()),
+        Labels::Classes(&labels),
+        None,
+        &o,
+    )
+    .unwrap();
+    assert!(
+        (from_p.log_loss - expected).abs() < 1e-14 * expected,
+        "{}",
+        from_p.log_loss
+    );
+    assert!(
+        (from_z.log_loss - expected).abs() < 1e-13 * expected,
+        "{}",
+        from_z.log_loss
+    );
+    assert!((from_p.mean_entropy - from_z.mean_entropy).abs() < 1e-13);
+    assert!((from_p.brier - from_z.brier).abs() < 1e-13);
+}

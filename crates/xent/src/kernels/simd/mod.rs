@@ -1,4 +1,5 @@
-//! Vectorised `f32` math with runtime dispatch: AVX-512, AVX2 + FMA, or portable scalar.
+//! Vectorised `f32` math (and an `f64` exp and ln) with runtime dispatch: AVX-512,
+//! AVX2 + FMA, or portable scalar.
 //!
 //! Every kernel here is written once as plain Rust over 16-lane chunks (`[f32; 16]`), so that
 //! LLVM vectorises it, and compiled three times by [`dispatch!`]: with AVX-512 enabled, with
@@ -10,11 +11,13 @@
 mod divergence;
 mod lanes;
 mod math;
+mod math64;
 mod rows;
 
 pub(crate) use divergence::{cross_row, entropy_row, kl_row};
 pub(crate) use lanes::{lane_stats, load_lanes};
 pub(crate) use math::LANES;
+pub(crate) use math64::{exp_in_place_f64, ln_in_place_f64};
 pub(crate) use rows::{
     exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
     shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place, tanh_cap_in_place,
