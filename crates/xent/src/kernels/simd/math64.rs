@@ -110,17 +110,23 @@ pub(crate) fn ln_lane_f64(x: f64) -> f64 {
     }
 }
 
+/// x ← f(x) over 8-lane chunks (the tail lane by lane).
 #[inline(always)]
-fn ln_in_place_f64_body(x: &mut [f64]) {
+fn map_in_place(x: &mut [f64], f: impl Fn(f64) -> f64) {
     let mut chunks = x.chunks_exact_mut(LANES_F64);
     for c in &mut chunks {
         for v in c.iter_mut() {
-            *v = ln_lane_f64(*v);
+            *v = f(*v);
         }
     }
     for v in chunks.into_remainder() {
-        *v = ln_lane_f64(*v);
+        *v = f(*v);
     }
+}
+
+#[inline(always)]
+fn ln_in_place_f64_body(x: &mut [f64]) {
+    map_in_place(x, ln_lane_f64);
 }
 
 dispatch!(
@@ -130,15 +136,7 @@ dispatch!(
 
 #[inline(always)]
 fn exp_in_place_f64_body(x: &mut [f64]) {
-    let mut chunks = x.chunks_exact_mut(LANES_F64);
-    for c in &mut chunks {
-        for v in c.iter_mut() {
-            *v = exp_lane_f64(*v);
-        }
-    }
-    for v in chunks.into_remainder() {
-        *v = exp_lane_f64(*v);
-    }
+    map_in_place(x, exp_lane_f64);
 }
 
 dispatch!(
