@@ -18,6 +18,45 @@ pub(crate) struct CeRowOptions<'a> {
     pub z_loss: f64,
 }
 
+/// What a row with target class y contributes: its loss and the coefficients of its gradient
+/// scale·[a·p − at_target·onehot(y) − share·w], p = softmax(z).
+pub(crate) struct ClassTerms {
+    pub loss: f64,
+    pub a: f64,
+    pub share: f64,
+    pub at_target: f64,
+}
+
+impl CeRowOptions<'_> {
+    /// The loss keep·w_y·(lse − z_y) + share·(Σw·lse − Σw·z) + ζ·w_y·lse² (keep = 1 − ε,
+    /// share = ε/C) of a row with target `y`, from `nll` = lse − z_y (computed by the caller
+    /// as (m − z_y) + ln s, exact when y is the maximum), and its gradient coefficients. A term
+    /// whose coefficient is 0 is 0 even when its factor is not finite.
+    pub(crate) fn class_terms(
+        &self,
+        y: usize,
+        classes: usize,
+        nll: f64,
+        lse: f64,
+        sum_z: f64,
+        sum_wz: f64,
+    ) -> ClassTerms {
+        let wy = self.weight.map_or(1.0, |(w, _)| w[y]);
+        let keep = 1.0 - self.smoothing;
+        let share = self.smoothing / classes as f64;
+        let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
+        let weighted_z = if self.weight.is_some() { sum_wz } else { sum_z };
+        ClassTerms {
+            loss: times(keep * wy, nll)
+                + times(share, self.weight_sum * lse - weighted_z)
+                + times(self.z_loss * wy, lse * lse),
+            a: keep * wy + share * self.weight_sum + 2.0 * self.z_loss * wy * lse,
+            share,
+            at_target: keep * wy,
+        }
+    }
+}
+
 /// Where the row's gradient goes.
 pub(crate) enum RowIo<'a> {
     /// Forward only.
@@ -86,37 +125,23 @@ pub(crate) fn ce_row(
     let Some(y) = target else {
         return Some((0.0, lse));
     };
-    let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
-    let wy = w(y);
-    let keep = 1.0 - o.smoothing;
-    let share = o.smoothing / classes as f64;
-    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
     // lse − z_y as (m − z_y) + ln s: exact when y is the maximum and the loss is tiny.
     let nll = (m - z_target.expect("target is Some")) as f64 + ln_s;
-    let weighted_z = if o.weight.is_some() {
-        stats.weighted_sum
-    } else {
-        stats.sum
-    };
-    let loss = times(keep * wy, nll)
-        + times(share, o.weight_sum * lse - weighted_z)
-        + times(o.z_loss * wy, lse * lse);
+    let terms = o.class_terms(y, classes, nll, lse, stats.sum, stats.weighted_sum);
     let out = match io {
-        RowIo::Read(_) => return Some((loss, lse)),
+        RowIo::Read(_) => return Some((terms.loss, lse)),
         RowIo::InPlace(z) => z,
         RowIo::Into(_, out) => out,
     };
-    // grad = scale·[A·p − keep·w_y·onehot − share·w], p = e/s.
-    let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
     let s = ties + rest;
     scale_shift_in_place(
         out,
-        (scale * a / s) as f32,
-        (scale * share) as f32,
+        (scale * terms.a / s) as f32,
+        (scale * terms.share) as f32,
         o.weight.map(|(_, w32)| w32),
     );
-    out[y] -= (scale * keep * wy) as f32;
-    Some((loss, lse))
+    out[y] -= (scale * terms.at_target) as f32;
+    Some((terms.loss, lse))
 }
 
 /// [`ce_row`] with soft-capped logits z ← c·tanh(z/c): the capped row is written where the
@@ -163,35 +188,23 @@ pub(crate) fn ce_row_softcap(
         return Some((0.0, lse));
     };
     let z_y = zc[y];
-    let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
-    let wy = w(y);
-    let keep = 1.0 - o.smoothing;
-    let share = o.smoothing / classes as f64;
-    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
-    let weighted_z = if o.weight.is_some() {
-        stats.weighted_sum
-    } else {
-        stats.sum
-    };
-    let loss = times(keep * wy, (m - z_y) as f64 + ln_s)
-        + times(share, o.weight_sum * lse - weighted_z)
-        + times(o.z_loss * wy, lse * lse);
+    let nll = (m - z_y) as f64 + ln_s;
+    let terms = o.class_terms(y, classes, nll, lse, stats.sum, stats.weighted_sum);
     if !write {
-        return Some((loss, lse));
+        return Some((terms.loss, lse));
     }
-    let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
     let s = ties + rest;
     softcap_grad_in_place(
         zc,
         m,
-        (scale * a / s) as f32,
-        (scale * share) as f32,
+        (scale * terms.a / s) as f32,
+        (scale * terms.share) as f32,
         w32,
         cap,
     );
     let t = z_y / cap;
-    zc[y] -= (scale * keep * wy) as f32 * (1.0 - t * t);
-    Some((loss, lse))
+    zc[y] -= (scale * terms.at_target) as f32 * (1.0 - t * t);
+    Some((terms.loss, lse))
 }
 
 /// The fused kernel for probability (soft) targets `t`: loss = Σ w t' (lse − z) + ζ lse²
@@ -282,9 +295,6 @@ pub(crate) fn ce_short_rows(
     const LANES: usize = super::simd::LANES;
     let rows = targets.len();
     let smoothing = o.smoothing != 0.0;
-    let keep = 1.0 - o.smoothing;
-    let share = o.smoothing / classes as f64;
-    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
     let w64 = o.weight.map(|(w, _)| w);
     let w32 = o.weight.map(|(_, w)| w);
     let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
@@ -310,23 +320,14 @@ pub(crate) fn ce_short_rows(
                 results[i] = Some((0.0, lse));
                 continue;
             };
-            let z_y = z[i * classes + y];
-            let wy = o.weight.map_or(1.0, |(w, _)| w[y]);
-            let weighted_z = if o.weight.is_some() {
-                stats.sum_wz[l]
-            } else {
-                stats.sum_z[l]
-            };
-            let loss = times(keep * wy, (m - z_y) as f64 + ln_s)
-                + times(share, o.weight_sum * lse - weighted_z)
-                + times(o.z_loss * wy, lse * lse);
-            results[i] = Some((loss, lse));
+            let nll = (m - z[i * classes + y]) as f64 + ln_s;
+            let terms = o.class_terms(y, classes, nll, lse, stats.sum_z[l], stats.sum_wz[l]);
+            results[i] = Some((terms.loss, lse));
             if let Some(scales) = scales {
                 let scale = scales.at(i);
-                let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
-                alpha[l] = (scale * a * stats.inv_sum[l]) as f32;
-                beta[l] = (scale * share) as f32;
-                at_target[l] = (scale * keep * wy) as f32;
+                alpha[l] = (scale * terms.a * stats.inv_sum[l]) as f32;
+                beta[l] = (scale * terms.share) as f32;
+                at_target[l] = (scale * terms.at_target) as f32;
             }
         }
         let (Some(out), Some(_)) = (io.output(), scales) else {
@@ -418,26 +419,19 @@ pub(crate) fn ce_row_split(
         }
         return Some((0.0, lse));
     };
-    let w = |c: usize| o.weight.map_or(1.0, |(w, _)| w[c]);
-    let wy = w(y);
-    let keep = 1.0 - o.smoothing;
-    let share = o.smoothing / classes as f64;
-    let times = |c: f64, x: f64| if c == 0.0 { 0.0 } else { c * x };
-    let weighted_z = if o.weight.is_some() { weighted } else { sum };
-    let loss = times(
-        keep * wy,
-        (m - z_target.expect("target is Some")) as f64 + ln_s,
-    ) + times(share, o.weight_sum * lse - weighted_z)
-        + times(o.z_loss * wy, lse * lse);
+    let nll = (m - z_target.expect("target is Some")) as f64 + ln_s;
+    let terms = o.class_terms(y, classes, nll, lse, sum, weighted);
     let Some(out) = out else {
-        return Some((loss, lse));
+        return Some((terms.loss, lse));
     };
-    let a = keep * wy + share * o.weight_sum + 2.0 * o.z_loss * wy * lse;
-    let (alpha, beta) = ((scale * a / (ties + rest)) as f32, (scale * share) as f32);
+    let (alpha, beta) = (
+        (scale * terms.a / (ties + rest)) as f32,
+        (scale * terms.share) as f32,
+    );
     out.par_chunks_mut(chunk).enumerate().for_each(|(c, oc)| {
         let wc = w32.map(|w| &w[c * chunk..c * chunk + oc.len()]);
         scale_shift_in_place(oc, alpha, beta, wc);
     });
-    out[y] -= (scale * keep * wy) as f32;
-    Some((loss, lse))
+    out[y] -= (scale * terms.at_target) as f32;
+    Some((terms.loss, lse))
 }
