@@ -75,14 +75,19 @@ pub(crate) fn nsb(counts: &[f64], n: f64, k: f64) -> (f64, f64) {
     // The total pseudocount Kβ is what the data constrain, so the grid reaches down to
     // Kβ = 10⁻⁶ however large K is (10⁻⁸ at least, where K is small).
     let (lo, hi) = ((1e-8f64).min(1e-6 / k).ln(), (1e6f64).ln());
+    // (t, log weight) at n + 1 evenly spaced t over [a, b], and the largest log weight.
+    let grid = |a: f64, b: f64, n: usize| {
+        let points: Vec<(f64, f64)> = (0..=n)
+            .map(|i| {
+                let t = a + (b - a) * i as f64 / n as f64;
+                (t, log_weight(t))
+            })
+            .collect();
+        let top = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        (points, top)
+    };
     let steps = ((hi - lo) / 0.1).ceil() as usize;
-    let coarse: Vec<(f64, f64)> = (0..=steps)
-        .map(|i| {
-            let t = lo + (hi - lo) * i as f64 / steps as f64;
-            (t, log_weight(t))
-        })
-        .collect();
-    let peak = coarse.iter().map(|c| c.1).fold(f64::NEG_INFINITY, f64::max);
+    let (coarse, peak) = grid(lo, hi, steps);
     let step = (hi - lo) / steps as f64;
     let inside: Vec<f64> = coarse
         .iter()
@@ -93,15 +98,8 @@ pub(crate) fn nsb(counts: &[f64], n: f64, k: f64) -> (f64, f64) {
         inside.first().copied().unwrap_or(lo) - step,
         inside.last().copied().unwrap_or(hi) + step,
     );
-    let points = 400;
     let (mut w_sum, mut h_sum, mut h2_sum) = (0.0, 0.0, 0.0);
-    let fine: Vec<(f64, f64)> = (0..=points)
-        .map(|i| {
-            let t = a + (b - a) * i as f64 / points as f64;
-            (t, log_weight(t))
-        })
-        .collect();
-    let top = fine.iter().map(|f| f.1).fold(f64::NEG_INFINITY, f64::max);
+    let (fine, top) = grid(a, b, 400);
     for (t, lw) in fine {
         let w = (lw - top).exp();
         if w < 1e-300 {
