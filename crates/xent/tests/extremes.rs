@@ -207,6 +207,50 @@ fn probabilities_down_to_1e_minus_300() {
     assert!(rel_err(h32 as f64, -(1e-40f32 as f64) * (1e-40f32 as f64).ln()) < 1e-6);
 }
 
+/// The f32 rows below take the vectorised kernels (contiguous, 64 columns); subnormal
+/// elements must send their row to the exact kernel, not through the vector log.
+#[test]
+fn vectorised_rows_with_subnormal_elements_keep_their_exact_values() {
+    let mut p = Array2::<f32>::zeros((3, 64));
+    let mut q = Array2::<f32>::from_elem((3, 64), 1.0 / 64.0);
+    p[[0, 0]] = 1.0;
+    p[[0, 5]] = 1e-40; // H ≈ 9e-39: the subnormal term is all of it
+    p[[1, 0]] = 0.5;
+    p[[1, 1]] = 0.5;
+    q[[1, 1]] = 1e-40; // p/q = 5e39 overflows f32
+    q[[1, 0]] = 1.0 - 62.0 / 64.0;
+    p.row_mut(2).fill(1.0 / 64.0);
+    p[[2, 3]] = 1e-39; // p/q subnormal-free, but p itself subnormal
+    p[[2, 4]] = 2.0 / 64.0 - 1e-39;
+    let exact = |a: &[f32], b: &[f32]| -> (f64, f64) {
+        let (mut h, mut d) = (0.0f64, 0.0f64);
+        for (&x, &y) in a.iter().zip(b) {
+            let (x, y) = (x as f64, y as f64);
+            if x > 0.0 {
+                h -= x * x.ln();
+                d += x * (x / y).ln();
+            }
+        }
+        (h, d)
+    };
+    let options = Options::new();
+    let h = options.entropy_rows(p.view()).unwrap();
+    let d = options.kl_divergence_rows(p.view(), q.view()).unwrap();
+    for i in 0..3 {
+        let (eh, ed) = exact(p.row(i).as_slice().unwrap(), q.row(i).as_slice().unwrap());
+        assert!(
+            rel_err(h[i] as f64, eh) < 1e-6,
+            "row {i}: H {} vs {eh:e}",
+            h[i]
+        );
+        assert!(
+            rel_err(d[i] as f64, ed) < 1e-5,
+            "row {i}: KL {} vs {ed:e}",
+            d[i]
+        );
+    }
+}
+
 #[test]
 fn zero_conventions() {
     // 0·log 0 = 0; p = 0 ignores q even when q = 0; p > 0 with q = 0 is +∞.

@@ -58,7 +58,11 @@ impl Options {
             .enumerate()
             .map(|(i, row)| {
                 let r = entropy_row(row);
-                if self.passes(r.sum, r.min, tolerance) && r.p_ln_p.is_finite() {
+                if !r.subnormal
+                    && r.min >= 0.0
+                    && self.passes(r.sum, r.min, tolerance)
+                    && r.p_ln_p.is_finite()
+                {
                     Ok(-r.p_ln_p)
                 } else {
                     let d = self.policy_value().check_row("p", i, row, tolerance)?;

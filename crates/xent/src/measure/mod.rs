@@ -7,6 +7,7 @@
 //! | binary entropy | h(p) = −p log p − (1−p) log(1−p) | [`binary_entropy`](fn@binary_entropy) | — |
 //! | cross-entropy | H(P,Q) = −Σ p log q | [`cross_entropy`](fn@cross_entropy) | [`Options::cross_entropy_rows`] |
 //! | KL divergence | D(P‖Q) = Σ p log(p/q) | [`kl_divergence`] | [`Options::kl_divergence_rows`] |
+//! | all three at once | H(P,Q) = H(P) + D(P‖Q) | [`Options::cross_entropy_parts`] | [`Options::cross_entropy_parts_rows`] (one read) |
 //! | Jensen–Shannon divergence | JS = ½D(P‖M) + ½D(Q‖M), M = ½(P+Q) | [`js_divergence`] | [`Options::js_divergence_rows`] |
 //! | Jensen–Shannon distance | √JS | [`js_distance`] | [`Options::js_distance_rows`] |
 //! | perplexity | e^H(P) (the same in every base) | [`perplexity`](fn@perplexity) | [`Options::perplexity_rows`] |
@@ -45,6 +46,7 @@ mod jensen_shannon;
 mod joint;
 mod kl;
 mod options;
+mod parts;
 mod perplexity;
 mod self_information;
 
@@ -55,5 +57,6 @@ pub use jensen_shannon::{js_distance, js_divergence};
 pub use joint::{conditional_entropy, joint_entropy, mutual_information};
 pub use kl::kl_divergence;
 pub use options::Options;
+pub use parts::CrossEntropyParts;
 pub use perplexity::perplexity;
 pub use self_information::self_information;

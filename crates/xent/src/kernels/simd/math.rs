@@ -19,7 +19,7 @@ const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
 const ROUNDER: f32 = 12_582_912.0;
 
 #[inline(always)]
-fn fma(a: f32, b: f32, c: f32) -> f32 {
+pub(crate) fn fma(a: f32, b: f32, c: f32) -> f32 {
     // With FMA available (the AVX2 and AVX-512 builds) this is one instruction.
     a.mul_add(b, c)
 }
@@ -91,30 +91,71 @@ pub(crate) fn ln_lane(x: f32) -> f32 {
     let tiny = x < f32::MIN_POSITIVE;
     // Subnormals: scale up by 2²⁴ first so that the exponent field is meaningful.
     let y = if tiny { x * 16_777_216.0 } else { x };
-    let bits = y.to_bits();
-    let mut e = ((bits >> 23) & 0xff) as i32 - 127 - if tiny { 24 } else { 0 };
-    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000); // [1, 2)
-    let big = m > std::f32::consts::SQRT_2;
-    m = if big { m * 0.5 } else { m };
-    e += big as i32;
-    // ln m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.1716.
-    let f = m - 1.0;
-    let s = f / (2.0 + f);
-    let s2 = s * s;
-    let mut q = 2.0 / 11.0;
-    q = fma(q, s2, 2.0 / 9.0);
-    q = fma(q, s2, 2.0 / 7.0);
-    q = fma(q, s2, 2.0 / 5.0);
-    q = fma(q, s2, 2.0 / 3.0);
-    // ln m = 2s + s·s²·q; keeping 2s apart avoids rounding it with the small tail.
-    let ln_m = fma(s * s2, q, 2.0 * s);
-    let ef = e as f32;
-    let result = fma(ef, LN2_HI, fma(ef, LN2_LO, ln_m));
+    let (e, ln_m) = ln_split_lane(y);
+    let e = e - if tiny { 24.0 } else { 0.0 };
+    let result = add_exponent(e, ln_m);
     if x == 0.0 {
         f32::NEG_INFINITY
     } else {
         result
     }
+}
+
+/// ln x for a positive normal x (≤ 2 ulp, as [`ln_lane`]). For 0 and subnormals it returns
+/// a finite number in [−88.1, −87.3] that is not their log: callers multiply it by zero or
+/// flag the lane, which is cheaper than the two selects that [`ln_lane`] spends on them.
+#[inline(always)]
+pub(crate) fn ln_normal_lane(x: f32) -> f32 {
+    let (e, ln_m) = ln_split_lane(x);
+    add_exponent(e, ln_m)
+}
+
+/// x = 2ᵉ·m with m ∈ [√½, √2): returns e (as f32) and ln m, for a normal x. No division and
+/// no table: the integer arithmetic picks e and m, a polynomial gives ln m.
+#[inline(always)]
+fn ln_split_lane(x: f32) -> (f32, f32) {
+    let (e, f) = split_lane(x);
+    (e, ln_1p_with(f, ln_1p_cubic(f)))
+}
+
+/// x = 2ᵉ·(1 + f) with 1 + f ∈ [√½, √2): returns (e as f32, f) for a normal x; f is exact.
+#[inline(always)]
+pub(crate) fn split_lane(x: f32) -> (f32, f32) {
+    // Subtracting the bits of √½ moves the exponent's step from 1 to √½: the high bits are
+    // then e, and the low 23 bits plus those of √½ rebuild m. Integer lanes, no compare.
+    const SQRT_HALF_BITS: u32 = 0x3f35_04f3;
+    let offset = x.to_bits().wrapping_sub(SQRT_HALF_BITS);
+    let e = (offset as i32 >> 23) as f32;
+    let m = f32::from_bits((offset & 0x007f_ffff) + SQRT_HALF_BITS);
+    // m − 1 is exact (Sterbenz).
+    (e, m - 1.0)
+}
+
+/// P(f) in ln(1 + f) = f − f²/2 + f³·P(f), for f ∈ [√½ − 1, √2 − 1] = [−0.293, 0.415]: the
+/// degree-7 Chebyshev fit of (ln(1+f) − f + f²/2)/f³ on that interval by `tools/fit_ln.py`
+/// (truncation < 4e-8 relative in ln(1 + f)).
+#[inline(always)]
+pub(crate) fn ln_1p_cubic(f: f32) -> f32 {
+    let mut p: f32 = -0.079_027_44;
+    p = fma(p, f, 0.126_223_19);
+    p = fma(p, f, -0.129_981_83);
+    p = fma(p, f, 0.142_144_96);
+    p = fma(p, f, -0.166_412_82);
+    p = fma(p, f, 0.200_010_45);
+    p = fma(p, f, -0.250_003_07);
+    fma(p, f, 0.333_333_3)
+}
+
+/// ln(1 + f) from f and P = [`ln_1p_cubic`]`(f)`.
+#[inline(always)]
+pub(crate) fn ln_1p_with(f: f32, p: f32) -> f32 {
+    fma(f * f, fma(f, p, -0.5), f)
+}
+
+/// e·ln 2 + l, with ln 2 split so that e·ln 2 loses nothing for |e| < 2⁹.
+#[inline(always)]
+pub(crate) fn add_exponent(e: f32, l: f32) -> f32 {
+    fma(e, LN2_HI, fma(e, LN2_LO, l))
 }
 
 #[cfg(test)]
@@ -201,5 +242,27 @@ mod tests {
         assert!(worst.0 <= 2, "ln: {} ulp at {:e}", worst.0, worst.1);
         assert_eq!(ln_lane(0.0), f32::NEG_INFINITY);
         assert_eq!(ln_lane(1.0), 0.0);
+    }
+
+    #[test]
+    fn ln_normal_is_within_2_ulp_for_every_normal_f32_and_finite_below() {
+        let step = if cfg!(debug_assertions) { 127 } else { 1 };
+        let mut worst = (0u32, 0.0f32);
+        for bits in (f32::MIN_POSITIVE.to_bits()..f32::INFINITY.to_bits()).step_by(step) {
+            let x = f32::from_bits(bits);
+            let reference = (x as f64).ln() as f32;
+            let u = ulps(ln_normal_lane(x), reference);
+            if u > worst.0 {
+                worst = (u, x);
+            }
+        }
+        assert!(worst.0 <= 2, "ln: {} ulp at {:e}", worst.0, worst.1);
+        // 0 and subnormals: finite and in the documented range, so that 0·ln 0 is 0.
+        for bits in (0u32..f32::MIN_POSITIVE.to_bits()).step_by(step * 61) {
+            let v = ln_normal_lane(f32::from_bits(bits));
+            assert!((-88.1..=-87.3).contains(&v), "{bits:#x}: {v}");
+        }
+        assert_eq!(0.0 * ln_normal_lane(0.0), 0.0);
+        assert_eq!(ln_normal_lane(1.0), 0.0);
     }
 }
