@@ -2,9 +2,7 @@
 //! policy (sum, sign, finiteness) folded into the same read.
 
 use super::dispatch;
-use super::math::{
-    add_exponent, fma, ln_1p_cubic, ln_1p_with, ln_lane, ln_normal_lane, split_lane, LANES,
-};
+use super::math::{fma, ln_1p_cubic, ln_1p_with, ln_lane, ln_normal_lane, split_lane, LANES};
 
 const BLOCK: usize = 64 * LANES;
 
@@ -35,14 +33,18 @@ fn entropy_row_body(p: &[f32]) -> EntropyRow {
     let mut min = [f32::INFINITY; LANES];
     let mut low = [u32::MAX; LANES];
     for block in p.chunks(BLOCK) {
+        // p ln p = p·e·ln 2 + p·ln m: Σ p·e and Σ p·ln m apart, scaled by ln 2 once a block.
         let mut acc = [0.0f32; LANES];
+        let mut pe_acc = [0.0f32; LANES];
         let mut sum = [0.0f32; LANES];
         let mut chunks = block.chunks_exact(LANES);
         for c in &mut chunks {
             for l in 0..LANES {
                 let v = c[l];
-                // ln_normal_lane(0) is finite, so 0·ln 0 comes out 0 with no select.
-                acc[l] = fma(v, ln_normal_lane(v), acc[l]);
+                // split_lane(0) is finite, so 0·ln 0 comes out 0 with no select.
+                let (e, f) = split_lane(v);
+                acc[l] = fma(v, ln_1p_with(f, ln_1p_cubic(f)), acc[l]);
+                pe_acc[l] = fma(v, e, pe_acc[l]);
                 sum[l] += v;
                 min[l] = if v < min[l] { v } else { min[l] };
                 low[l] = low[l].min(bits_less_one(v));
@@ -54,7 +56,8 @@ fn entropy_row_body(p: &[f32]) -> EntropyRow {
             min[0] = if v < min[0] { v } else { min[0] };
             low[0] = low[0].min(bits_less_one(v));
         }
-        plnp += acc.iter().map(|&s| s as f64).sum::<f64>();
+        plnp += acc.iter().map(|&s| s as f64).sum::<f64>()
+            + std::f64::consts::LN_2 * pe_acc.iter().map(|&s| s as f64).sum::<f64>();
         total += sum.iter().map(|&s| s as f64).sum::<f64>();
     }
     EntropyRow {
@@ -153,7 +156,7 @@ const OUTSIDE_NORMAL: u32 = 0x7f80_0000 - 0x0080_0000;
 /// of the rounding of p/q; this is what keeps D(P‖Q) accurate when P ≈ Q. Elsewhere
 /// p·ln(p/q) − (p − q) cancels by at most a factor of 7.
 #[inline(always)]
-fn kl_lane(p: f32, q: f32) -> (f32, u32) {
+fn kl_lane(p: f32, q: f32) -> (f32, f32, u32) {
     // One division: δ and p/q both from 1/q.
     let inv_q = 1.0 / q;
     let diff = p - q;
@@ -164,12 +167,17 @@ fn kl_lane(p: f32, q: f32) -> (f32, u32) {
     let near = e == 0.0;
     let f = if near { delta } else { f_ratio };
     let poly = ln_1p_cubic(f);
-    // q·δ² = (p − q)·δ.
-    let phi = diff * delta * fma(f, fma(f, poly, poly) - 0.5, 0.5);
-    let direct = fma(p, add_exponent(e, ln_1p_with(f, poly)), -diff);
-    let value = if near { phi } else { direct };
+    // near: (q·δ² = (p − q)·δ)·φ(δ)/δ²; far: p·ln(1 + f) − (p − q), its e·ln 2 part apart.
+    let a = if near { diff * delta } else { p };
+    let b = if near {
+        fma(f, fma(f, poly, poly) - 0.5, 0.5)
+    } else {
+        ln_1p_with(f, poly)
+    };
+    let c = if near { 0.0 } else { -diff };
+    let value = fma(a, b, c);
     let value = if zero { q } else { value };
-    (value, ratio.to_bits().wrapping_sub(0x0080_0000))
+    (value, p * e, ratio.to_bits().wrapping_sub(0x0080_0000))
 }
 
 #[inline(always)]
@@ -179,14 +187,16 @@ fn kl_row_body(p: &[f32], q: &[f32]) -> KlRow {
     let mut high = [0u32; LANES];
     for (bp, bq) in p.chunks(BLOCK).zip(q.chunks(BLOCK)) {
         let mut acc = [0.0f32; LANES];
+        let mut pe_acc = [0.0f32; LANES];
         let mut sp = [0.0f32; LANES];
         let mut sq = [0.0f32; LANES];
         let mut cp = bp.chunks_exact(LANES);
         let mut cq = bq.chunks_exact(LANES);
         for (a, b) in (&mut cp).zip(&mut cq) {
             for l in 0..LANES {
-                let (v, bits) = kl_lane(a[l], b[l]);
+                let (v, pe, bits) = kl_lane(a[l], b[l]);
                 acc[l] += v;
+                pe_acc[l] += pe;
                 high[l] = high[l].max(bits);
                 sp[l] += a[l];
                 sq[l] += b[l];
@@ -195,14 +205,16 @@ fn kl_row_body(p: &[f32], q: &[f32]) -> KlRow {
             }
         }
         for (&a, &b) in cp.remainder().iter().zip(cq.remainder()) {
-            let (v, bits) = kl_lane(a, b);
+            let (v, pe, bits) = kl_lane(a, b);
             acc[0] += v;
+            pe_acc[0] += pe;
             high[0] = high[0].max(bits);
             sp[0] += a;
             sq[0] += b;
             min[0] = min[0].min(a).min(b);
         }
-        excess += acc.iter().map(|&s| s as f64).sum::<f64>();
+        excess += acc.iter().map(|&s| s as f64).sum::<f64>()
+            + std::f64::consts::LN_2 * pe_acc.iter().map(|&s| s as f64).sum::<f64>();
         total_p += sp.iter().map(|&s| s as f64).sum::<f64>();
         total_q += sq.iter().map(|&s| s as f64).sum::<f64>();
     }
@@ -232,11 +244,12 @@ mod tests {
     fn each_kl_term_is_accurate_across_all_ratios() {
         let mut worst = (0.0f64, 0.0f32, 0.0f32);
         let mut check = |p: f32, q: f32| {
-            let (v, bits) = kl_lane(p, q);
+            let (v, pe, bits) = kl_lane(p, q);
             assert!(bits < OUTSIDE_NORMAL, "{p:e} / {q:e} flagged");
+            let v = v as f64 + std::f64::consts::LN_2 * pe as f64;
             let (x, y) = (p as f64, q as f64);
             let exact = crate::kernels::divergence::kl_excess(x, y);
-            let err = ((v as f64 - exact) / exact).abs();
+            let err = ((v - exact) / exact).abs();
             if err > worst.0 {
                 worst = (err, p, q);
             }
