@@ -1,11 +1,13 @@
-//! softmax and log-softmax of `f32` rows, vectorised and split over threads: one read for the
-//! maximum, one for the sum of exponentials, one write. Rows holding NaN or +∞, or only −∞,
-//! go to the exact kernel so that every convention of [`crate::activation`] holds.
+//! softmax and log-softmax of `f32` rows, vectorised and split over threads. Log-softmax and
+//! logsumexp read a row once for its maximum and sum of exponentials together (the online
+//! form, block by block) and log-softmax writes it once; softmax reads for the maximum, then
+//! writes the exponentials and rescales them. Rows holding NaN or +∞, or only −∞, go to the
+//! exact kernel so that every convention of [`crate::activation`] holds.
 
 use super::fused_ce::{SHORT_BLOCK_ROWS, SHORT_ROW};
 use super::simd::{
-    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, load_lanes,
-    max_and_sums, scale_shift_in_place, shift_in_place, shift_into,
+    exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, load_lanes, max_and_sums,
+    online_sum_exp, scale_shift_in_place, shift_in_place, shift_into,
 };
 use rayon::prelude::*;
 
@@ -49,38 +51,43 @@ pub(crate) fn rows_f32(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes
 }
 
 fn row_in_place(kind: Kind, x: &mut [f32]) {
-    let stats = max_and_sums(x, None);
-    if !stats.is_regular() {
-        return exact(kind, x);
-    }
-    let m = stats.max;
     match kind {
         Kind::Softmax => {
-            let (ties, rest) = exp_shift_sum_in_place(x, m);
+            let stats = max_and_sums(x, None);
+            if !stats.is_regular() {
+                return exact(kind, x);
+            }
+            let (ties, rest) = exp_shift_sum_in_place(x, stats.max);
             scale_shift_in_place(x, (1.0 / (ties + rest)) as f32, 0.0, None);
         }
         Kind::LogSoftmax => {
-            let (ties, rest) = exp_shift_sum(x, m);
-            shift_in_place(x, m, (ties - 1.0 + rest).ln_1p() as f32);
+            let s = online_sum_exp(x);
+            if !s.is_regular() {
+                return exact(kind, x);
+            }
+            shift_in_place(x, s.max, s.ln_sum() as f32);
         }
     }
 }
 
 fn row_into(kind: Kind, x: &[f32], out: &mut [f32]) {
-    let stats = max_and_sums(x, None);
-    if !stats.is_regular() {
-        out.copy_from_slice(x);
-        return exact(kind, out);
-    }
-    let m = stats.max;
     match kind {
         Kind::Softmax => {
-            let (ties, rest) = exp_shift_sum_into(x, m, out);
+            let stats = max_and_sums(x, None);
+            if !stats.is_regular() {
+                out.copy_from_slice(x);
+                return exact(kind, out);
+            }
+            let (ties, rest) = exp_shift_sum_into(x, stats.max, out);
             scale_shift_in_place(out, (1.0 / (ties + rest)) as f32, 0.0, None);
         }
         Kind::LogSoftmax => {
-            let (ties, rest) = exp_shift_sum(x, m);
-            shift_into(x, m, (ties - 1.0 + rest).ln_1p() as f32, out);
+            let s = online_sum_exp(x);
+            if !s.is_regular() {
+                out.copy_from_slice(x);
+                return exact(kind, out);
+            }
+            shift_into(x, s.max, s.ln_sum() as f32, out);
         }
     }
 }
@@ -144,10 +151,9 @@ pub(crate) fn logsumexp_rows_f32(x: &[f32], classes: usize, out: &mut [f32]) {
         .zip(x.par_chunks(classes.max(1)))
         .with_min_len(min_rows)
         .for_each(|(o, row)| {
-            let stats = max_and_sums(row, None);
-            *o = if stats.is_regular() {
-                let (ties, rest) = exp_shift_sum(row, stats.max);
-                (stats.max as f64 + (ties - 1.0 + rest).ln_1p()) as f32
+            let s = online_sum_exp(row);
+            *o = if s.is_regular() {
+                (s.max as f64 + s.ln_sum()) as f32
             } else {
                 super::logsumexp(row, 1.0) as f32
             };

@@ -4,7 +4,7 @@
 //! operation per class.
 
 use super::dispatch;
-use super::math::{exp_lane, ln_lane, LANES};
+use super::math::{exp_nonpositive_lane, ln_lane, LANES};
 
 /// What a block of `LANES` transposed rows holds, per lane.
 #[derive(Debug, Clone, Copy)]
@@ -67,7 +67,7 @@ fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> Lan
     let mut sum_exp = [0.0f64; LANES];
     for column in t.iter_mut() {
         for l in 0..LANES {
-            let e = exp_lane(column[l] - shift[l]);
+            let e = exp_nonpositive_lane(column[l] - shift[l]);
             column[l] = e;
             sum_exp[l] += e as f64;
         }

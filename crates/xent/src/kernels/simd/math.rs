@@ -59,6 +59,34 @@ pub(crate) fn exp_lane(x: f32) -> f32 {
     }
 }
 
+/// eˣ for x ≤ 0, −∞ included: the exponentials of softmax-type kernels, e^(x − max). Within
+/// 2 ulp for x ∈ [−87.33, 0] (every f32 of it is tested), flushed to 0 below as
+/// [`exp_lane`]; e⁰ = 1 exactly. Cheaper than [`exp_lane`]: no overflow to handle, and a
+/// degree-6 polynomial fitted on the reduced range (`tools/fit_exp.py`) in place of the
+/// degree-7 Taylor series. Correct up to x = 88; beyond, its result is +∞ too early.
+#[inline(always)]
+pub(crate) fn exp_nonpositive_lane(x: f32) -> f32 {
+    let x = if x < -104.0 { -104.0 } else { x };
+    // x = n·ln 2 + r, |r| ≤ ln 2 / 2, n read back from the low bits of t (see exp_lane).
+    let t = fma(x, LOG2E, ROUNDER);
+    let n = t - ROUNDER;
+    let n_int = t.to_bits() as i32 - ROUNDER.to_bits() as i32;
+    let r = fma(-n, LN2_LO, fma(-n, LN2_HI, x));
+    // e^r = 1 + r + r²·R(r), R the degree-4 Chebyshev fit of (e^r − 1 − r)/r² on
+    // [−ln 2/2, ln 2/2] (truncation < 1.2e-8 relative); Horner to the end keeps e⁰ = 1.
+    let mut p: f32 = 0.001_392_617_6;
+    p = fma(p, r, 0.008_363_173);
+    p = fma(p, r, 0.041_666_556);
+    p = fma(p, r, 0.166_665_78);
+    p = fma(p, r, 0.5);
+    p = fma(p, r, 1.0);
+    p = fma(p, r, 1.0);
+    // 2ⁿ from the exponent bits; n < −126 gives exponent field ≤ 0: flush to 0.
+    let biased = n_int + 127;
+    let biased = if biased < 0 { 0 } else { biased };
+    p * f32::from_bits((biased as u32) << 23)
+}
+
 /// tanh x for finite x: an odd Taylor polynomial (10 terms, truncation < 1e-8 relative) for
 /// |x| < 0.55, 1 − 2/(e^(2|x|) + 1) beyond, with the sign restored. ≤ 3 ulp (tested).
 #[inline(always)]
@@ -191,6 +219,32 @@ mod tests {
             }
         }
         assert!(worst.0 <= 2, "exp: {} ulp at {:e}", worst.0, worst.1);
+    }
+
+    #[test]
+    fn exp_nonpositive_is_within_2_ulp_on_every_f32_it_takes() {
+        let mut worst = (0u32, 0.0f32);
+        for x in negatives(-87.33, -0.0) {
+            let reference = (x as f64).exp() as f32;
+            let u = ulps(exp_nonpositive_lane(x), reference);
+            if u > worst.0 {
+                worst = (u, x);
+            }
+        }
+        assert!(worst.0 <= 2, "exp: {} ulp at {:e}", worst.0, worst.1);
+        assert_eq!(exp_nonpositive_lane(0.0), 1.0);
+        assert_eq!(exp_nonpositive_lane(-0.0), 1.0);
+        assert_eq!(exp_nonpositive_lane(f32::NEG_INFINITY), 0.0);
+        assert_eq!(exp_nonpositive_lane(-1000.0), 0.0);
+        for x in [-87.4f32, -90.0, -100.0, -103.9] {
+            let v = exp_nonpositive_lane(x);
+            assert!((0.0..1.2e-38).contains(&v), "{x}: {v:e}");
+        }
+        // Small positive arguments (a shift a hair below the maximum) are still right.
+        for x in [1e-7f32, 0.5, 10.0, 88.0] {
+            let reference = (x as f64).exp() as f32;
+            assert!(ulps(exp_nonpositive_lane(x), reference) <= 2, "{x}");
+        }
     }
 
     #[test]

@@ -19,9 +19,9 @@ pub(crate) use lanes::{lane_stats, load_lanes};
 pub(crate) use math::LANES;
 pub(crate) use math64::{exp_in_place_f64, ln_in_place_f64};
 pub(crate) use rows::{
-    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
-    shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place, tanh_cap_in_place,
-    tanh_cap_into, target_sums, RowStats,
+    exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, online_sum_exp,
+    scale_shift_in_place, shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place,
+    tanh_cap_in_place, tanh_cap_into, target_sums, RowStats,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

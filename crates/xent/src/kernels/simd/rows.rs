@@ -3,7 +3,7 @@
 //! of any length keeps ~f32-rounding-level relative error per block and f64 across blocks.
 
 use super::dispatch;
-use super::math::{exp_lane, tanh_lane, LANES};
+use super::math::{exp_nonpositive_lane, tanh_lane, LANES};
 
 /// Elements per block between flushes of the f32 lane sums into f64.
 const BLOCK: usize = 64 * LANES;
@@ -105,10 +105,12 @@ fn exp_shift_loop(
         for c in &mut chunks {
             let mut e = [0.0f32; LANES];
             for l in 0..LANES {
-                let at_max = c[l] == m;
-                e[l] = exp_lane(c[l] - m);
-                sum[l] += if at_max { 0.0 } else { e[l] };
-                count[l] += if at_max { 1.0 } else { 0.0 };
+                // At the maximum e is exactly 1, so e − tie keeps the ties out of `sum`
+                // (written as arithmetic: a select here became masked stores to the stack).
+                let tie = if c[l] == m { 1.0 } else { 0.0 };
+                e[l] = exp_nonpositive_lane(c[l] - m);
+                sum[l] += e[l] - tie;
+                count[l] += tie;
             }
             store(offset, &e, LANES);
             offset += LANES;
@@ -117,7 +119,7 @@ fn exp_shift_loop(
         if !tail.is_empty() {
             let mut e = [0.0f32; LANES];
             for (l, &v) in tail.iter().enumerate() {
-                e[l] = exp_lane(v - m);
+                e[l] = exp_nonpositive_lane(v - m);
                 sum[0] += if v == m { 0.0 } else { e[l] };
                 count[0] += if v == m { 1.0 } else { 0.0 };
             }
@@ -149,14 +151,15 @@ fn exp_shift_sum_in_place_body(x: &mut [f32], m: f32) -> (f64, f64) {
         for c in &mut chunks {
             for l in 0..LANES {
                 let v = c[l];
-                let e = exp_lane(v - m);
-                sum[l] += if v == m { 0.0 } else { e };
-                count[l] += if v == m { 1.0 } else { 0.0 };
+                let tie = if v == m { 1.0 } else { 0.0 };
+                let e = exp_nonpositive_lane(v - m);
+                sum[l] += e - tie;
+                count[l] += tie;
                 c[l] = e;
             }
         }
         for v in chunks.into_remainder() {
-            let e = exp_lane(*v - m);
+            let e = exp_nonpositive_lane(*v - m);
             sum[0] += if *v == m { 0.0 } else { e };
             count[0] += if *v == m { 1.0 } else { 0.0 };
             *v = e;
@@ -165,6 +168,92 @@ fn exp_shift_sum_in_place_body(x: &mut [f32], m: f32) -> (f64, f64) {
         ties += count.iter().map(|&s| s as f64).sum::<f64>();
     }
     (ties, rest)
+}
+
+/// Σ exp(x − max) of a row kept as (ties, rest) for a running maximum: the online form of
+/// [`max_and_sums`] followed by [`exp_shift_sum`], and the merge rule that joins two parts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct OnlineSumExp {
+    /// The largest element so far (−∞ before any finite one).
+    pub max: f32,
+    /// Elements equal to `max` (each contributes exactly 1).
+    pub ties: f64,
+    /// Σ exp(x − max) over the other elements.
+    pub rest: f64,
+    /// Σ x, for the same regularity check as [`RowStats::is_regular`].
+    pub sum: f64,
+}
+
+impl OnlineSumExp {
+    pub(crate) const EMPTY: Self = Self {
+        max: f32::NEG_INFINITY,
+        ties: 0.0,
+        rest: 0.0,
+        sum: 0.0,
+    };
+
+    /// (m, s) ⊕ (m′, s′) = (M, s·e^(m−M) + s′·e^(m′−M)), M = max(m, m′); the part whose
+    /// maximum is below M moves wholly into `rest`.
+    pub(crate) fn merge(self, other: Self) -> Self {
+        let sum = self.sum + other.sum;
+        let (hi, lo) = if other.max > self.max {
+            (other, self)
+        } else {
+            (self, other)
+        };
+        if lo.max == hi.max {
+            return Self {
+                max: hi.max,
+                ties: hi.ties + lo.ties,
+                rest: hi.rest + lo.rest,
+                sum,
+            };
+        }
+        // lo.max < hi.max here, so the scale is below 1 (0 when lo is empty or hi is +∞).
+        let scale = if lo.max == f32::NEG_INFINITY {
+            0.0
+        } else {
+            (lo.max as f64 - hi.max as f64).exp()
+        };
+        Self {
+            max: hi.max,
+            ties: hi.ties,
+            rest: hi.rest + (lo.ties + lo.rest) * scale,
+            sum,
+        }
+    }
+
+    /// No NaN, no +∞, and at least one finite element: as [`RowStats::is_regular`].
+    pub(crate) fn is_regular(&self) -> bool {
+        self.max.is_finite() && !self.sum.is_nan()
+    }
+
+    /// ln Σ exp(x − max), accurate when the sum is close to 1.
+    pub(crate) fn ln_sum(&self) -> f64 {
+        (self.ties - 1.0 + self.rest).ln_1p()
+    }
+}
+
+/// The maximum and Σ exp(x − max) of a row from one read from memory: block by block (4 KiB,
+/// in L1), the block's maximum, then its shifted exponentials from cache, merged into the
+/// running result, so that the exponentials' arithmetic overlaps the read instead of needing
+/// a second pass over the row. (Calls the two dispatched passes per block: written as one
+/// loop body, LLVM vectorised the maximum across the wrong axis.)
+pub(crate) fn online_sum_exp(x: &[f32]) -> OnlineSumExp {
+    x.chunks(BLOCK).fold(OnlineSumExp::EMPTY, |run, block| {
+        let stats = max_and_sums(block, None);
+        let (ties, rest) = if stats.max.is_finite() {
+            exp_shift_sum(block, stats.max)
+        } else {
+            (0.0, 0.0)
+        };
+        run.merge(OnlineSumExp {
+            max: stats.max,
+            ties,
+            rest,
+            sum: stats.sum,
+        })
+    })
 }
 
 dispatch!(
@@ -274,11 +363,11 @@ fn softcap_grad_in_place_body(
     match w {
         None => zc.iter_mut().for_each(|v| {
             let t = *v * inv;
-            *v = (exp_lane(*v - m) * alpha - beta) * (1.0 - t * t);
+            *v = (exp_nonpositive_lane(*v - m) * alpha - beta) * (1.0 - t * t);
         }),
         Some(w) => zc.iter_mut().zip(w).for_each(|(v, &w)| {
             let t = *v * inv;
-            *v = (exp_lane(*v - m) * alpha - beta * w) * (1.0 - t * t);
+            *v = (exp_nonpositive_lane(*v - m) * alpha - beta * w) * (1.0 - t * t);
         }),
     }
 }
@@ -364,5 +453,69 @@ mod tests {
         let (ties, rest) = exp_shift_sum(&x, 0.0);
         assert_eq!(ties, 1.0);
         assert!((rest - 2.0 * (-20f64).exp()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn online_sum_exp_agrees_with_the_two_passes() {
+        // Rows whose maximum rises block after block, falls, or repeats across blocks (ties
+        // in several blocks), with tiny terms that must survive the rescaling.
+        let rising: Vec<f32> = (0..5000).map(|i| i as f32 * 0.01).collect();
+        let falling: Vec<f32> = rising.iter().rev().copied().collect();
+        let mut repeated: Vec<f32> = (0..4100).map(|i| -((i % 977) as f32) * 0.05).collect();
+        repeated[3000] = 0.0;
+        let mut spiky = vec![-30.0f32; 3000];
+        spiky[2500] = 0.0;
+        for x in [rising, falling, repeated, spiky] {
+            let s = online_sum_exp(&x);
+            let max = x.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            assert_eq!(s.max, max);
+            let ties = x.iter().filter(|&&v| v == max).count() as f64;
+            let rest: f64 = x
+                .iter()
+                .filter(|&&v| v != max)
+                .map(|&v| ((v - max) as f64).exp())
+                .sum();
+            assert_eq!(s.ties, ties);
+            assert!((s.rest - rest).abs() <= 1e-6 * rest, "{} vs {rest}", s.rest);
+            let lse = max as f64 + (ties + rest).ln();
+            assert!((s.max as f64 + s.ln_sum() - lse).abs() < 1e-6 * lse.abs().max(1.0));
+            assert!(s.is_regular());
+        }
+        // The regularity check sees +∞, NaN and rows of only −∞.
+        let mut x = vec![0.5f32; 2000];
+        x[1500] = f32::INFINITY;
+        assert!(!online_sum_exp(&x).is_regular());
+        x[1500] = f32::NAN;
+        assert!(!online_sum_exp(&x).is_regular());
+        assert!(!online_sum_exp(&[f32::NEG_INFINITY; 1100]).is_regular());
+        let mut x = vec![f32::NEG_INFINITY; 2000];
+        x[1999] = -3.0;
+        let s = online_sum_exp(&x);
+        assert_eq!((s.max, s.ties, s.rest), (-3.0, 1.0, 0.0));
+    }
+
+    #[test]
+    fn merge_moves_the_lower_part_into_rest() {
+        let a = OnlineSumExp {
+            max: 0.0,
+            ties: 2.0,
+            rest: 0.5,
+            sum: 1.0,
+        };
+        let b = OnlineSumExp {
+            max: -1.0,
+            ties: 1.0,
+            rest: 0.25,
+            sum: -2.0,
+        };
+        let m = a.merge(b);
+        assert_eq!((m.max, m.ties, m.sum), (0.0, 2.0, -1.0));
+        assert!((m.rest - (0.5 + 1.25 * (-1f64).exp())).abs() < 1e-15);
+        assert_eq!(b.merge(a), m);
+        assert_eq!(a.merge(a).ties, 4.0);
+        assert_eq!(
+            OnlineSumExp::EMPTY.merge(b),
+            OnlineSumExp { sum: -2.0, ..b }
+        );
     }
 }
