@@ -27,8 +27,10 @@ fn bits_less_one(p: f32) -> u32 {
 
 const SUBNORMAL_BOUND: u32 = 0x007f_ffff;
 
+/// One read of a row for its entropy; with `CHECKED` false the sum and minimum, which only
+/// the input policy's checks need, are not computed (left at 0 and +∞).
 #[inline(always)]
-fn entropy_row_body(p: &[f32]) -> EntropyRow {
+fn entropy_row_body<const CHECKED: bool>(p: &[f32]) -> EntropyRow {
     let (mut plnp, mut total) = (0.0f64, 0.0f64);
     let mut min = [f32::INFINITY; LANES];
     let mut low = [u32::MAX; LANES];
@@ -45,8 +47,10 @@ fn entropy_row_body(p: &[f32]) -> EntropyRow {
                 let (e, f) = split_lane(v);
                 acc[l] = fma(v, ln_1p_with(f, ln_1p_cubic(f)), acc[l]);
                 pe_acc[l] = fma(v, e, pe_acc[l]);
-                sum[l] += v;
-                min[l] = if v < min[l] { v } else { min[l] };
+                if CHECKED {
+                    sum[l] += v;
+                    min[l] = if v < min[l] { v } else { min[l] };
+                }
                 low[l] = low[l].min(bits_less_one(v));
             }
         }
@@ -70,9 +74,24 @@ fn entropy_row_body(p: &[f32]) -> EntropyRow {
     }
 }
 
+#[inline(always)]
+fn entropy_row_checked(p: &[f32]) -> EntropyRow {
+    entropy_row_body::<true>(p)
+}
+
+#[inline(always)]
+fn entropy_row_unchecked_body(p: &[f32]) -> EntropyRow {
+    entropy_row_body::<false>(p)
+}
+
 dispatch!(
-    /// One read of a row for its entropy.
-    entropy_row(p: &[f32]) -> EntropyRow = entropy_row_body
+    /// One read of a row for its entropy, with the sum and minimum for the policy's checks.
+    entropy_row(p: &[f32]) -> EntropyRow = entropy_row_checked
+);
+
+dispatch!(
+    /// [`entropy_row`] without the sum and minimum (for the unchecked policy).
+    entropy_row_unchecked(p: &[f32]) -> EntropyRow = entropy_row_unchecked_body
 );
 
 /// What one read of two distributions finds for H(P, Q).
@@ -180,8 +199,10 @@ fn kl_lane(p: f32, q: f32) -> (f32, f32, u32) {
     (value, p * e, ratio.to_bits().wrapping_sub(0x0080_0000))
 }
 
+/// One read of two rows for their KL divergence; with `CHECKED` false the sums and minimum,
+/// which only the input policy's checks need, are not computed (left at 0 and +∞).
 #[inline(always)]
-fn kl_row_body(p: &[f32], q: &[f32]) -> KlRow {
+fn kl_row_body<const CHECKED: bool>(p: &[f32], q: &[f32]) -> KlRow {
     let (mut excess, mut total_p, mut total_q) = (0.0f64, 0.0f64, 0.0f64);
     let mut min = [f32::INFINITY; LANES];
     let mut high = [0u32; LANES];
@@ -198,10 +219,12 @@ fn kl_row_body(p: &[f32], q: &[f32]) -> KlRow {
                 acc[l] += v;
                 pe_acc[l] += pe;
                 high[l] = high[l].max(bits);
-                sp[l] += a[l];
-                sq[l] += b[l];
-                let m = if a[l] < b[l] { a[l] } else { b[l] };
-                min[l] = if m < min[l] { m } else { min[l] };
+                if CHECKED {
+                    sp[l] += a[l];
+                    sq[l] += b[l];
+                    let m = if a[l] < b[l] { a[l] } else { b[l] };
+                    min[l] = if m < min[l] { m } else { min[l] };
+                }
             }
         }
         for (&a, &b) in cp.remainder().iter().zip(cq.remainder()) {
@@ -229,9 +252,25 @@ fn kl_row_body(p: &[f32], q: &[f32]) -> KlRow {
     }
 }
 
+#[inline(always)]
+fn kl_row_checked(p: &[f32], q: &[f32]) -> KlRow {
+    kl_row_body::<true>(p, q)
+}
+
+#[inline(always)]
+fn kl_row_unchecked_body(p: &[f32], q: &[f32]) -> KlRow {
+    kl_row_body::<false>(p, q)
+}
+
 dispatch!(
-    /// One read of two rows for their KL divergence.
-    kl_row(p: &[f32], q: &[f32]) -> KlRow = kl_row_body
+    /// One read of two rows for their KL divergence, with the sums and minimum for the
+    /// policy's checks.
+    kl_row(p: &[f32], q: &[f32]) -> KlRow = kl_row_checked
+);
+
+dispatch!(
+    /// [`kl_row`] without the sums and minimum (for the unchecked policy).
+    kl_row_unchecked(p: &[f32], q: &[f32]) -> KlRow = kl_row_unchecked_body
 );
 
 #[cfg(test)]

@@ -14,7 +14,9 @@ mod math;
 mod math64;
 mod rows;
 
-pub(crate) use divergence::{cross_row, entropy_row, kl_row};
+pub(crate) use divergence::{
+    cross_row, entropy_row, entropy_row_unchecked, kl_row, kl_row_unchecked, KlRow,
+};
 pub(crate) use lanes::{lane_stats, load_lanes};
 pub(crate) use math::LANES;
 pub(crate) use math64::{exp_in_place_f64, ln_in_place_f64};
