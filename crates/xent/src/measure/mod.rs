@@ -27,7 +27,9 @@
 //! - An empty distribution (no columns) is [`Error::Empty`](crate::Error::Empty); a batch with
 //!   no rows gives an empty result.
 //! - Sums are accumulated in `f64` for `f32` inputs too.
-//! - KL is summed as Σ [p log(p/q) − p + q] with a series where p ≈ q, so it is ≥ 0 and
+//! - KL is summed as Σ [p log(p/q) − p + q], each term ≥ 0, written where p ≈ q as
+//!   q·φ(δ), δ = (p − q)/q, with φ(δ) = (1+δ)ln(1+δ) − δ from a series (the `f32` row kernels
+//!   use their log's polynomial, which gives φ with no cancellation), so it is ≥ 0 and
 //!   accurate when P ≈ Q (relative error < 1e-6 at a true divergence of 1e-18, where the naive
 //!   Σ p log(p/q) is pure rounding noise). For distributions (ΣP = ΣQ = 1) this *is*
 //!   D(P‖Q); inputs that sum to 1 only within the strict tolerance τ differ from the naive sum

@@ -1,11 +1,16 @@
 //! exp and ln for one `f32` lane, written so that a loop over lanes vectorises: no branches
-//! (selects instead), no table lookups, no calls.
+//! (selects instead), no table lookups, no calls, no divisions.
 //!
-//! Accuracy, measured against the correctly rounded value (`f64` computation rounded once):
-//! `exp_lane` ≤ 2 ulp for x in [−87.33, 88.72] (normal results) — every f32 of
-//! [−87.33, 0] is checked by `exp_is_within_2_ulp_everywhere_the_kernels_use_it`; results
-//! below 2⁻¹²⁶ are flushed to 0 (absolute error < 1.2e-38). `ln_lane` ≤ 2 ulp for every
-//! positive normal or subnormal f32; ln 0 = −∞. Callers guarantee finite inputs.
+//! Accuracy, measured against the correctly rounded value (`f64` computation rounded once),
+//! each bound checked on every f32 of its range by a test (in release builds):
+//! - `exp_nonpositive_lane` (the softmax-type kernels' e^(x − max)) ≤ 2 ulp on [−87.33, 0];
+//!   e⁰ = 1 exactly; results below 2⁻¹²⁶ are flushed to 0 (absolute error < 1.2e-38).
+//! - `exp_lane` (for tanh) ≤ 2 ulp on [−87.33, 88.72]; +∞ above.
+//! - `ln_lane` ≤ 2 ulp for every positive normal or subnormal f32; ln 0 = −∞.
+//! - `ln_normal_lane` ≤ 2 ulp for every positive normal f32, finite (not the log) below.
+//!
+//! Callers guarantee finite inputs (−∞ for the exps). The polynomials are fits computed by
+//! `tools/fit_ln.py` and `tools/fit_exp.py`.
 
 /// Lanes per chunk: one AVX-512 register of f32.
 pub(crate) const LANES: usize = 16;
