@@ -7,7 +7,8 @@
 use super::fused_ce::{SHORT_BLOCK_ROWS, SHORT_ROW};
 use super::simd::{
     exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, load_lanes, max_and_sums,
-    online_sum_exp, scale_shift_in_place, shift_in_place, shift_into,
+    online_sum_exp, scale_shift_in_place, shift_in_place, shift_into, shift_into_streaming,
+    STREAM_BYTES,
 };
 use rayon::prelude::*;
 
@@ -42,11 +43,13 @@ pub(crate) fn rows_f32(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes
             .par_chunks_mut(classes)
             .with_min_len(min_rows)
             .for_each(|row| row_in_place(kind, row)),
-        Some(src) => dst
-            .par_chunks_mut(classes)
-            .zip(src.par_chunks(classes))
-            .with_min_len(min_rows)
-            .for_each(|(out, row)| row_into(kind, row, out)),
+        Some(src) => {
+            let stream = std::mem::size_of_val(dst) >= STREAM_BYTES;
+            dst.par_chunks_mut(classes)
+                .zip(src.par_chunks(classes))
+                .with_min_len(min_rows)
+                .for_each(|(out, row)| row_into(kind, row, out, stream))
+        }
     }
 }
 
@@ -70,7 +73,8 @@ fn row_in_place(kind: Kind, x: &mut [f32]) {
     }
 }
 
-fn row_into(kind: Kind, x: &[f32], out: &mut [f32]) {
+/// One row into `out`; `stream` writes log-softmax's output past the caches.
+fn row_into(kind: Kind, x: &[f32], out: &mut [f32], stream: bool) {
     match kind {
         Kind::Softmax => {
             let stats = max_and_sums(x, None);
@@ -87,7 +91,11 @@ fn row_into(kind: Kind, x: &[f32], out: &mut [f32]) {
                 out.copy_from_slice(x);
                 return exact(kind, out);
             }
-            shift_into(x, s.max, s.ln_sum() as f32, out);
+            if stream {
+                shift_into_streaming(x, s.max, s.ln_sum() as f32, out);
+            } else {
+                shift_into(x, s.max, s.ln_sum() as f32, out);
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ mod lanes;
 mod math;
 mod math64;
 mod rows;
+mod stream;
 
 pub(crate) use divergence::{
     cross_row, entropy_row, entropy_row_unchecked, kl_row, kl_row_unchecked, KlRow,
@@ -25,6 +26,7 @@ pub(crate) use rows::{
     scale_shift_in_place, shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place,
     tanh_cap_in_place, tanh_cap_into, target_sums, RowStats,
 };
+pub(crate) use stream::{shift_into_streaming, STREAM_BYTES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Level {
