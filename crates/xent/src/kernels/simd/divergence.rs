@@ -156,7 +156,7 @@ pub(crate) struct KlRow {
     pub excess: f64,
     pub sum_p: f64,
     pub sum_q: f64,
-    /// The smallest element of p and q together.
+    /// The smallest element of p and q together (+∞ when not asked for).
     pub min: f32,
     /// Some element needs the exact kernel (q = 0 < p, or p/q outside the normal range).
     pub irregular: bool,
@@ -188,12 +188,14 @@ fn kl_lane(p: f32, q: f32) -> (f32, f32, u32) {
     let near = e == 0.0;
     let f = if near { delta } else { f_ratio };
     let poly = ln_1p_cubic(f);
+    // u = f·P − ½ serves both forms: ln(1+f) = f + f²·u, and (1+f)·P − ½ = u + P.
+    let u = fma(f, poly, -0.5);
     // near: (q·δ² = (p − q)·δ)·φ(δ)/δ²; far: p·ln(1 + f) − (p − q), its e·ln 2 part apart.
     let a = if near { diff * delta } else { p };
     let b = if near {
-        fma(f, fma(f, poly, poly) - 0.5, 0.5)
+        fma(f, u + poly, 0.5)
     } else {
-        ln_1p_with(f, poly)
+        fma(f * f, u, f)
     };
     let c = if near { 0.0 } else { -diff };
     let value = fma(a, b, c);
@@ -345,5 +347,19 @@ mod tests {
         }
         let k = kl_row(&[0.5, 0.5], &[1.0, 0.0]);
         assert!(k.irregular);
+        // A negative p or q is seen, whatever stands beside it.
+        let q = vec![1.0f32 / 40.0; 40];
+        for at in [0usize, 17, 39] {
+            for qv in [0.0f32, 1.0 / 40.0] {
+                let (mut p, mut q) = (q.clone(), q.clone());
+                p[at] = -0.01;
+                q[at] = qv;
+                let k = kl_row(&p, &q);
+                assert!(k.irregular || k.min < 0.0, "p[{at}] < 0 beside q = {qv}");
+            }
+            let mut q2 = q.clone();
+            q2[at] = -0.01;
+            assert!(kl_row(&q, &q2).min < 0.0);
+        }
     }
 }
