@@ -162,45 +162,48 @@ pub(crate) struct KlRow {
     pub irregular: bool,
 }
 
-/// The bits of p/q (1 where p = 0, whose term needs no log) less those of the smallest
-/// normal, as unsigned: at least `OUTSIDE_NORMAL` exactly when p/q is 0, subnormal, infinite
-/// or NaN, which the vector log does not take.
-const OUTSIDE_NORMAL: u32 = 0x7f80_0000 - 0x0080_0000;
+/// The bits of p/q at or above which the vector path cannot be trusted: ratios of 2^126.5 and
+/// beyond (whose 2⁻ᵉ below is not a normal f32), +∞ (q = 0 < p), NaN (p = q = 0, or NaN
+/// input) and every negative number (a negative p or q). Such rows take the exact kernel. A
+/// zero or subnormal ratio needs no flag: its term is q·(1 + O(p/q · ln(q/p))), and the
+/// arithmetic below stays finite.
+const OUTSIDE_NORMAL: u32 = SQRT_HALF_BITS + (127 << 23);
 
-/// One term p ln(p/q) − p + q as (the term less p·e·ln 2, e, bits that flag a ratio outside
-/// the normal range), where p/q = 2ᵉ·(1 + f): the caller sums p·e apart and scales it by ln 2
-/// once per block.
+const SQRT_HALF_BITS: u32 = 0x3f35_04f3;
+
+/// One term p ln(p/q) − p + q as (the term less p·e·ln 2, e, bits that flag a ratio the
+/// vector path cannot take, see [`OUTSIDE_NORMAL`]), where p/q = 2ᵉ·(1 + f), 1 + f ∈ [√½, √2):
+/// the caller sums p·e apart and scales it by ln 2 once per block.
 ///
-/// Written as q·φ(δ), δ = (p − q)/q, φ(δ) = (1+δ)·ln(1+δ) − δ. Where p/q ∈ [√½, √2) the log's
-/// own polynomial gives φ with no cancellation: from ln(1+δ) = δ − δ²/2 + δ³·P(δ),
-/// φ(δ) = δ²·(½ + δ·((1+δ)·P(δ) − ½)), and δ (computed from the exact p − q) carries none
-/// of the rounding of p/q; this is what keeps D(P‖Q) accurate when P ≈ Q. Elsewhere
-/// p·ln(p/q) − (p − q) cancels by at most a factor of 7.
+/// f = (p·2⁻ᵉ − q)/q: the subtraction is exact (p·2⁻ᵉ lies within a factor of √2 of q), so f
+/// carries one rounding, of the division, whatever the ratio. With ln(1 + f) = f + f²·u,
+/// u = f·P(f) − ½ (P the log's polynomial), the term less p·e·ln 2 is B + p·f²·u with
+/// B = p·f − (p − q). Where e = 0, p·f and p − q nearly cancel; there B is taken as the equal
+/// (p − q)·f, so that no rounding is magnified: the term is then q·φ(f) with
+/// φ(f) = (1 + f)·ln(1 + f) − f ≈ f²/2 from parts that cancel by a factor of 2 at most, which
+/// is what keeps D(P‖Q) accurate when P ≈ Q. Elsewhere p·f − (p − q) (one fused
+/// multiply-add) cancels by at most a factor of 7. p = 0 needs no case of its own: f is then
+/// −1, finite, and the term comes out B = q.
 #[inline(always)]
 fn kl_lane(p: f32, q: f32) -> (f32, f32, u32) {
-    // One division: δ and p/q both from 1/q.
+    // One division, for p/q and f.
     let inv_q = 1.0 / q;
     let diff = p - q;
-    let delta = diff * inv_q;
-    let zero = p == 0.0;
-    let ratio = if zero { 1.0 } else { p * inv_q };
-    let (e, f_ratio) = split_lane(ratio);
-    let near = e == 0.0;
-    let f = if near { delta } else { f_ratio };
-    let poly = ln_1p_cubic(f);
-    // u = f·P − ½ serves both forms: ln(1+f) = f + f²·u, and (1+f)·P − ½ = u + P.
-    let u = fma(f, poly, -0.5);
-    // near: (q·δ² = (p − q)·δ)·φ(δ)/δ²; far: p·ln(1 + f) − (p − q), its e·ln 2 part apart.
-    let a = if near { diff * delta } else { p };
-    let b = if near {
-        fma(f, u + poly, 0.5)
+    let ratio = p * inv_q;
+    // e from the bits of p/q offset by those of √½ (as in `split_lane`), and 2⁻ᵉ from e.
+    let offset = ratio.to_bits().wrapping_sub(SQRT_HALF_BITS);
+    let high = offset & 0xff80_0000;
+    let e = (offset as i32 >> 23) as f32;
+    let unscale = f32::from_bits(0x3f80_0000u32.wrapping_sub(high));
+    let f = fma(p, unscale, -q) * inv_q;
+    let u = fma(f, ln_1p_cubic(f), -0.5);
+    let b = if high == 0 {
+        diff * f
     } else {
-        fma(f * f, u, f)
+        fma(p, f, -diff)
     };
-    let c = if near { 0.0 } else { -diff };
-    let value = fma(a, b, c);
-    let value = if zero { q } else { value };
-    (value, e, ratio.to_bits().wrapping_sub(0x0080_0000))
+    let value = fma(p * f * f, u, b);
+    (value, e, ratio.to_bits())
 }
 
 /// One read of two rows for their KL divergence; with `CHECKED` false the sums and minimum,
@@ -318,6 +321,59 @@ mod tests {
             worst.1,
             worst.2
         );
+    }
+
+    /// The term as the vector lane gives it, in f64, or None where the lane flags it.
+    fn lane_term(p: f32, q: f32) -> Option<f64> {
+        let (v, e, bits) = kl_lane(p, q);
+        (bits < OUTSIDE_NORMAL).then(|| v as f64 + std::f64::consts::LN_2 * (p * e) as f64)
+    }
+
+    /// The ratios no flag covers: p = 0, p/q down to 1e-30 and into the subnormals, up to
+    /// 1e38, and subnormal p or q.
+    #[test]
+    fn extreme_ratios_are_accurate_without_a_flag() {
+        let exact = |p: f32, q: f32| crate::kernels::divergence::kl_excess(p as f64, q as f64);
+        for q in [0.5f32, 3.7e-5, 1e-20] {
+            assert_eq!(lane_term(0.0, q), Some(q as f64), "p = 0, q = {q:e}");
+        }
+        for (p, q) in [
+            (1e-30f32, 0.5f32),
+            (1e-40, 0.25),
+            (1e-45, 1.0),
+            (3e-39, 2e-38),
+            (0.9, 1e-37),
+            (1.0, 9e-39),
+            (1e-6, 1e-20),
+        ] {
+            let v = lane_term(p, q).unwrap_or_else(|| panic!("{p:e} / {q:e} flagged"));
+            let d = exact(p, q);
+            assert!((v - d).abs() <= 2e-6 * d, "{p:e} / {q:e}: {v:e} vs {d:e}");
+        }
+        // Subnormal q (above 2⁻¹²⁸, where 1/q is finite) with p/q of a few: the term is below
+        // 1e-37, its error far below.
+        for (p, q) in [(9e-39f32, 6e-39f32), (1.6e-38, 3.3e-39), (4e-39, 9e-39)] {
+            let v = lane_term(p, q).unwrap_or_else(|| panic!("{p:e} / {q:e} flagged"));
+            assert!((v - exact(p, q)).abs() < 1e-44, "{p:e} / {q:e}");
+        }
+    }
+
+    /// Where the vector path cannot answer, the lane says so.
+    #[test]
+    fn impossible_ratios_are_flagged() {
+        for (p, q) in [
+            (0.5f32, 0.0f32),
+            (0.0, 0.0),
+            (1.0, 1e-39),
+            (1.0, 5e-39),
+            (-0.1, 0.5),
+            (0.5, -0.1),
+            (f32::NAN, 0.5),
+            (0.5, f32::NAN),
+            (f32::INFINITY, 0.5),
+        ] {
+            assert_eq!(lane_term(p, q), None, "{p:e} / {q:e}");
+        }
     }
 
     #[test]
