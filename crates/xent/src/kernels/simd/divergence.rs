@@ -326,7 +326,7 @@ mod tests {
     /// The term as the vector lane gives it, in f64, or None where the lane flags it.
     fn lane_term(p: f32, q: f32) -> Option<f64> {
         let (v, e, bits) = kl_lane(p, q);
-        (bits < OUTSIDE_NORMAL).then(|| v as f64 + std::f64::consts::LN_2 * (p * e) as f64)
+        (bits < OUTSIDE_NORMAL).then_some(v as f64 + std::f64::consts::LN_2 * (p * e) as f64)
     }
 
     /// The ratios no flag covers: p = 0, p/q down to 1e-30 and into the subnormals, up to
