@@ -421,6 +421,28 @@ fn f32_batch_divergences_match_the_exact_kernel() {
         matches!(err, Error::InvalidProbability { row: 5, col: 7, .. }),
         "{err}"
     );
+    // The same for KL, whichever operand holds the negative value, and with both negative at
+    // the same place (where p/q is positive).
+    let mut bad_q = q.clone();
+    bad_q[[9, 11]] = -0.1;
+    let mut bad_pq = bad.clone();
+    bad_pq[[5, 7]] = -1e-3;
+    let mut bad_qq = q.clone();
+    bad_qq[[5, 7]] = -2e-3;
+    for (a, b, operand, row, col) in [
+        (&bad, &q, "p", 5, 7),
+        (&p, &bad_q, "q", 9, 11),
+        (&bad_pq, &bad_qq, "p", 5, 7),
+    ] {
+        let err = Options::new()
+            .kl_divergence_rows(a.view(), b.view())
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidProbability { input, row: r, col: c, .. }
+                if input == operand && r == row && c == col),
+            "{err}"
+        );
+    }
 }
 
 #[test]

@@ -161,13 +161,13 @@ impl Options {
 }
 
 /// A KL row's value for [`Options::pair_rows_fast`]: none when an element needs the exact
-/// kernel.
+/// kernel, which negative elements do (so the minimum the checks see is that of a clean row).
 fn kl_pair(r: KlRow) -> PairRow {
     PairRow {
         value: (!r.irregular).then_some(r.excess),
         sum_p: r.sum_p,
         sum_q: r.sum_q,
-        min: r.min,
+        min: 0.0,
     }
 }
 

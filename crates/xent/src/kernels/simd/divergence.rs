@@ -31,7 +31,9 @@ const SUBNORMAL_BOUND: u32 = 0x007f_ffff;
 /// the input policy's checks need, are not computed (left at 0 and +∞).
 #[inline(always)]
 fn entropy_row_body<const CHECKED: bool>(p: &[f32]) -> EntropyRow {
-    let (mut plnp, mut total) = (0.0f64, 0.0f64);
+    // Block sums go to f64 lanes, as in `kl_row_body`.
+    let mut plnp = [0.0f64; LANES];
+    let mut total = [0.0f64; LANES];
     let mut min = [f32::INFINITY; LANES];
     let mut low = [u32::MAX; LANES];
     for block in p.chunks(BLOCK) {
@@ -60,13 +62,16 @@ fn entropy_row_body<const CHECKED: bool>(p: &[f32]) -> EntropyRow {
             min[0] = if v < min[0] { v } else { min[0] };
             low[0] = low[0].min(bits_less_one(v));
         }
-        plnp += acc.iter().map(|&s| s as f64).sum::<f64>()
-            + std::f64::consts::LN_2 * pe_acc.iter().map(|&s| s as f64).sum::<f64>();
-        total += sum.iter().map(|&s| s as f64).sum::<f64>();
+        for l in 0..LANES {
+            plnp[l] += acc[l] as f64 + std::f64::consts::LN_2 * pe_acc[l] as f64;
+            if CHECKED {
+                total[l] += sum[l] as f64;
+            }
+        }
     }
     EntropyRow {
-        p_ln_p: plnp,
-        sum: total,
+        p_ln_p: plnp.iter().sum(),
+        sum: total.iter().sum(),
         min: min
             .iter()
             .fold(f32::INFINITY, |m, &v| if v < m { v } else { m }),
@@ -156,9 +161,9 @@ pub(crate) struct KlRow {
     pub excess: f64,
     pub sum_p: f64,
     pub sum_q: f64,
-    /// The smallest element of p and q together (+∞ when not asked for).
-    pub min: f32,
-    /// Some element needs the exact kernel (q = 0 < p, or p/q outside the normal range).
+    /// Some element needs the exact kernel: q = 0 < p, p/q beyond the lane's range, a
+    /// negative or NaN p or q. Negative elements need no minimum of their own: the exact
+    /// path the flag sends them to reports them.
     pub irregular: bool,
 }
 
@@ -206,12 +211,16 @@ fn kl_lane(p: f32, q: f32) -> (f32, f32, u32) {
     (value, e, ratio.to_bits())
 }
 
-/// One read of two rows for their KL divergence; with `CHECKED` false the sums and minimum,
-/// which only the input policy's checks need, are not computed (left at 0 and +∞).
+/// One read of two rows for their KL divergence; with `CHECKED` false the sums, which only
+/// the input policy's checks need, are not computed (left at 0), nor the flag on q's bits
+/// (a negative q beside a negative p is then not seen: the policy's caller vouches for both).
 #[inline(always)]
 fn kl_row_body<const CHECKED: bool>(p: &[f32], q: &[f32]) -> KlRow {
-    let (mut excess, mut total_p, mut total_q) = (0.0f64, 0.0f64, 0.0f64);
-    let mut min = [f32::INFINITY; LANES];
+    // Block sums go to f64 lanes (a vector conversion and add per block, where a horizontal
+    // sum per block would cost more than the block's last few elements).
+    let mut excess = [0.0f64; LANES];
+    let mut total_p = [0.0f64; LANES];
+    let mut total_q = [0.0f64; LANES];
     let mut high = [0u32; LANES];
     for (bp, bq) in p.chunks(BLOCK).zip(q.chunks(BLOCK)) {
         let mut acc = [0.0f32; LANES];
@@ -229,8 +238,8 @@ fn kl_row_body<const CHECKED: bool>(p: &[f32], q: &[f32]) -> KlRow {
                 if CHECKED {
                     sp[l] += a[l];
                     sq[l] += b[l];
-                    let m = if a[l] < b[l] { a[l] } else { b[l] };
-                    min[l] = if m < min[l] { m } else { min[l] };
+                    // A negative q, whatever p is, has the sign bit.
+                    high[l] = high[l].max(b[l].to_bits());
                 }
             }
         }
@@ -239,22 +248,22 @@ fn kl_row_body<const CHECKED: bool>(p: &[f32], q: &[f32]) -> KlRow {
             acc[0] += v;
             pe_acc[0] = fma(a, e, pe_acc[0]);
             high[0] = high[0].max(bits);
+            high[0] = high[0].max(b.to_bits());
             sp[0] += a;
             sq[0] += b;
-            min[0] = min[0].min(a).min(b);
         }
-        excess += acc.iter().map(|&s| s as f64).sum::<f64>()
-            + std::f64::consts::LN_2 * pe_acc.iter().map(|&s| s as f64).sum::<f64>();
-        total_p += sp.iter().map(|&s| s as f64).sum::<f64>();
-        total_q += sq.iter().map(|&s| s as f64).sum::<f64>();
+        for l in 0..LANES {
+            excess[l] += acc[l] as f64 + std::f64::consts::LN_2 * pe_acc[l] as f64;
+            if CHECKED {
+                total_p[l] += sp[l] as f64;
+                total_q[l] += sq[l] as f64;
+            }
+        }
     }
     KlRow {
-        excess,
-        sum_p: total_p,
-        sum_q: total_q,
-        min: min
-            .iter()
-            .fold(f32::INFINITY, |m, &v| if v < m { v } else { m }),
+        excess: excess.iter().sum(),
+        sum_p: total_p.iter().sum(),
+        sum_q: total_q.iter().sum(),
         irregular: high.iter().any(|&b| b >= OUTSIDE_NORMAL),
     }
 }
@@ -410,12 +419,11 @@ mod tests {
                 let (mut p, mut q) = (q.clone(), q.clone());
                 p[at] = -0.01;
                 q[at] = qv;
-                let k = kl_row(&p, &q);
-                assert!(k.irregular || k.min < 0.0, "p[{at}] < 0 beside q = {qv}");
+                assert!(kl_row(&p, &q).irregular, "p[{at}] < 0 beside q = {qv}");
             }
             let mut q2 = q.clone();
             q2[at] = -0.01;
-            assert!(kl_row(&q, &q2).min < 0.0);
+            assert!(kl_row(&q, &q2).irregular);
         }
     }
 }
