@@ -65,11 +65,8 @@ impl Options {
             .enumerate()
             .map(|(i, row)| {
                 let r = read(row);
-                if !r.subnormal
-                    && r.min >= 0.0
-                    && self.passes(r.sum, r.min, tolerance)
-                    && r.p_ln_p.is_finite()
-                {
+                // A negative element makes the row irregular (it is reported below).
+                if !r.irregular && self.passes(r.sum, 0.0, tolerance) && r.p_ln_p.is_finite() {
                     Ok(-r.p_ln_p)
                 } else {
                     let d = self.policy_value().check_row("p", i, row, tolerance)?;

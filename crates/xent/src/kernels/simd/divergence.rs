@@ -2,19 +2,26 @@
 //! policy (sum, sign, finiteness) folded into the same read.
 
 use super::dispatch;
-use super::math::{fma, ln_1p_cubic, ln_1p_with, ln_lane, ln_normal_lane, split_lane, LANES};
+use super::math::{
+    fma, ln_1p_cubic, ln_1p_with, ln_lane, split_scaled_lane, LANES, SQRT_HALF_BITS,
+};
 
 const BLOCK: usize = 64 * LANES;
 
-/// What one read of a distribution finds: Σ p ln p, Σ p and the smallest p.
+/// ln 2 · 2⁻²³: the lanes give e·2²³ (see [`split_scaled_lane`]), so Σ p·e·ln 2 is their sum
+/// times this.
+const LN_2_SCALED: f64 = std::f64::consts::LN_2 / 8_388_608.0;
+
+/// What one read of a distribution finds: Σ p ln p, Σ p, and whether the row needs the
+/// exact kernel.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EntropyRow {
     pub p_ln_p: f64,
     pub sum: f64,
-    pub min: f32,
-    /// Some element is a positive subnormal, which the vector log does not take: the row
-    /// needs the exact kernel. (Negative elements show in `min`, NaN in the sums.)
-    pub subnormal: bool,
+    /// Some element is one the vector log does not take (a positive subnormal), or, when
+    /// the checks are asked for, one that no distribution holds (negative, NaN, ±∞, or
+    /// ≥ √2): the row needs the exact kernel, which also reports the invalid ones.
+    pub irregular: bool,
 }
 
 /// The bits of p minus one, as unsigned: below `SUBNORMAL_BOUND` exactly for the positive
@@ -27,17 +34,21 @@ fn bits_less_one(p: f32) -> u32 {
 
 const SUBNORMAL_BOUND: u32 = 0x007f_ffff;
 
-/// One read of a row for its entropy; with `CHECKED` false the sum and minimum, which only
-/// the input policy's checks need, are not computed (left at 0 and +∞).
+/// One read of a row for its entropy; with `CHECKED` false the sum and the flag on invalid
+/// elements, which only the input policy's checks need, are not computed.
 #[inline(always)]
 fn entropy_row_body<const CHECKED: bool>(p: &[f32]) -> EntropyRow {
     // Block sums go to f64 lanes, as in `kl_row_body`.
     let mut plnp = [0.0f64; LANES];
     let mut total = [0.0f64; LANES];
-    let mut min = [f32::INFINITY; LANES];
+    // The largest exponent e·2²³: above 0 exactly for p ≥ √2, negative (the sign bit lands
+    // in e), ±∞ or NaN, which is cheaper to keep than a minimum.
+    let mut top = [f32::NEG_INFINITY; LANES];
     let mut low = [u32::MAX; LANES];
     for block in p.chunks(BLOCK) {
         // p ln p = p·e·ln 2 + p·ln m: Σ p·e and Σ p·ln m apart, scaled by ln 2 once a block.
+        // The sum of p·e·2²³ overflows only for p beyond 1e29 (then the row is not finite and
+        // takes the exact kernel).
         let mut acc = [0.0f32; LANES];
         let mut pe_acc = [0.0f32; LANES];
         let mut sum = [0.0f32; LANES];
@@ -46,24 +57,26 @@ fn entropy_row_body<const CHECKED: bool>(p: &[f32]) -> EntropyRow {
             for l in 0..LANES {
                 let v = c[l];
                 // split_lane(0) is finite, so 0·ln 0 comes out 0 with no select.
-                let (e, f) = split_lane(v);
+                let (e, f) = split_scaled_lane(v);
                 acc[l] = fma(v, ln_1p_with(f, ln_1p_cubic(f)), acc[l]);
                 pe_acc[l] = fma(v, e, pe_acc[l]);
                 if CHECKED {
                     sum[l] += v;
-                    min[l] = if v < min[l] { v } else { min[l] };
+                    top[l] = if e > top[l] { e } else { top[l] };
                 }
                 low[l] = low[l].min(bits_less_one(v));
             }
         }
         for &v in chunks.remainder() {
-            acc[0] = fma(v, ln_normal_lane(v), acc[0]);
+            let (e, f) = split_scaled_lane(v);
+            acc[0] = fma(v, ln_1p_with(f, ln_1p_cubic(f)), acc[0]);
+            pe_acc[0] = fma(v, e, pe_acc[0]);
             sum[0] += v;
-            min[0] = if v < min[0] { v } else { min[0] };
+            top[0] = if e > top[0] { e } else { top[0] };
             low[0] = low[0].min(bits_less_one(v));
         }
         for l in 0..LANES {
-            plnp[l] += acc[l] as f64 + std::f64::consts::LN_2 * pe_acc[l] as f64;
+            plnp[l] += acc[l] as f64 + LN_2_SCALED * pe_acc[l] as f64;
             if CHECKED {
                 total[l] += sum[l] as f64;
             }
@@ -72,10 +85,7 @@ fn entropy_row_body<const CHECKED: bool>(p: &[f32]) -> EntropyRow {
     EntropyRow {
         p_ln_p: plnp.iter().sum(),
         sum: total.iter().sum(),
-        min: min
-            .iter()
-            .fold(f32::INFINITY, |m, &v| if v < m { v } else { m }),
-        subnormal: low.iter().any(|&b| b < SUBNORMAL_BOUND),
+        irregular: low.iter().any(|&b| b < SUBNORMAL_BOUND) || top.iter().any(|&e| e > 0.0),
     }
 }
 
@@ -90,12 +100,14 @@ fn entropy_row_unchecked_body(p: &[f32]) -> EntropyRow {
 }
 
 dispatch!(
-    /// One read of a row for its entropy, with the sum and minimum for the policy's checks.
+    /// One read of a row for its entropy, with the sum and the flag on invalid elements for the
+    /// policy's checks.
     entropy_row(p: &[f32]) -> EntropyRow = entropy_row_checked
 );
 
 dispatch!(
-    /// [`entropy_row`] without the sum and minimum (for the unchecked policy).
+    /// [`entropy_row`] without the sum and the flag on invalid elements (for the unchecked
+    /// policy).
     entropy_row_unchecked(p: &[f32]) -> EntropyRow = entropy_row_unchecked_body
 );
 
@@ -174,11 +186,9 @@ pub(crate) struct KlRow {
 /// arithmetic below stays finite.
 const OUTSIDE_NORMAL: u32 = SQRT_HALF_BITS + (127 << 23);
 
-const SQRT_HALF_BITS: u32 = 0x3f35_04f3;
-
-/// One term p ln(p/q) − p + q as (the term less p·e·ln 2, e, bits that flag a ratio the
+/// One term p ln(p/q) − p + q as (the term less p·e·ln 2, e·2²³, bits that flag a ratio the
 /// vector path cannot take, see [`OUTSIDE_NORMAL`]), where p/q = 2ᵉ·(1 + f), 1 + f ∈ [√½, √2):
-/// the caller sums p·e apart and scales it by ln 2 once per block.
+/// the caller sums p·e·2²³ apart and scales it by ln 2 · 2⁻²³ once per block.
 ///
 /// f = (p·2⁻ᵉ − q)/q: the subtraction is exact (p·2⁻ᵉ lies within a factor of √2 of q), so f
 /// carries one rounding, of the division, whatever the ratio. With ln(1 + f) = f + f²·u,
@@ -195,10 +205,11 @@ fn kl_lane(p: f32, q: f32) -> (f32, f32, u32) {
     let inv_q = 1.0 / q;
     let diff = p - q;
     let ratio = p * inv_q;
-    // e from the bits of p/q offset by those of √½ (as in `split_lane`), and 2⁻ᵉ from e.
+    // e (as e·2²³) from the bits of p/q offset by those of √½, as in `split_scaled_lane`,
+    // and 2⁻ᵉ from the same bits.
     let offset = ratio.to_bits().wrapping_sub(SQRT_HALF_BITS);
     let high = offset & 0xff80_0000;
-    let e = (offset as i32 >> 23) as f32;
+    let e = high as i32 as f32;
     let unscale = f32::from_bits(0x3f80_0000u32.wrapping_sub(high));
     let f = fma(p, unscale, -q) * inv_q;
     let u = fma(f, ln_1p_cubic(f), -0.5);
@@ -253,7 +264,7 @@ fn kl_row_body<const CHECKED: bool>(p: &[f32], q: &[f32]) -> KlRow {
             sq[0] += b;
         }
         for l in 0..LANES {
-            excess[l] += acc[l] as f64 + std::f64::consts::LN_2 * pe_acc[l] as f64;
+            excess[l] += acc[l] as f64 + LN_2_SCALED * pe_acc[l] as f64;
             if CHECKED {
                 total_p[l] += sp[l] as f64;
                 total_q[l] += sq[l] as f64;
@@ -302,7 +313,7 @@ mod tests {
             let (v, e, bits) = kl_lane(p, q);
             let pe = p * e;
             assert!(bits < OUTSIDE_NORMAL, "{p:e} / {q:e} flagged");
-            let v = v as f64 + std::f64::consts::LN_2 * pe as f64;
+            let v = v as f64 + LN_2_SCALED * pe as f64;
             let (x, y) = (p as f64, q as f64);
             let exact = crate::kernels::divergence::kl_excess(x, y);
             let err = ((v - exact) / exact).abs();
@@ -335,7 +346,7 @@ mod tests {
     /// The term as the vector lane gives it, in f64, or None where the lane flags it.
     fn lane_term(p: f32, q: f32) -> Option<f64> {
         let (v, e, bits) = kl_lane(p, q);
-        (bits < OUTSIDE_NORMAL).then_some(v as f64 + std::f64::consts::LN_2 * (p * e) as f64)
+        (bits < OUTSIDE_NORMAL).then_some(v as f64 + LN_2_SCALED * (p * e) as f64)
     }
 
     /// The ratios no flag covers: p = 0, p/q down to 1e-30 and into the subnormals, up to
