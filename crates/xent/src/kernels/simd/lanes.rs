@@ -43,7 +43,6 @@ pub(crate) fn load_lanes(t: &mut [[f32; LANES]], x: &[f32], first: usize, n: usi
 #[inline(always)]
 fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> LaneStats {
     let mut max = [f32::NEG_INFINITY; LANES];
-    let mut nan = [false; LANES];
     let mut sum_z = [0.0f64; LANES];
     let mut sum_wz = [0.0f64; LANES];
     for (c, column) in t.iter().enumerate() {
@@ -51,26 +50,25 @@ fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> Lan
         for l in 0..LANES {
             let v = column[l];
             max[l] = if v > max[l] { v } else { max[l] };
-            nan[l] |= v.is_nan();
             if sums {
                 sum_z[l] += v as f64;
                 sum_wz[l] += wc * v as f64;
             }
         }
     }
-    let mut irregular = [false; LANES];
-    let mut shift = [0.0f32; LANES];
-    for l in 0..LANES {
-        irregular[l] = nan[l] || !max[l].is_finite();
-        shift[l] = if irregular[l] { 0.0 } else { max[l] };
-    }
+    // No test of the inputs here: a NaN (which the maximum skips), a +∞ maximum (∞ − ∞) and
+    // an all −∞ row (−∞ + ∞) each put a NaN into z − max, which the exp and the sum carry.
     let mut sum_exp = [0.0f64; LANES];
     for column in t.iter_mut() {
         for l in 0..LANES {
-            let e = exp_nonpositive_lane(column[l] - shift[l]);
+            let e = exp_nonpositive_lane(column[l] - max[l]);
             column[l] = e;
             sum_exp[l] += e as f64;
         }
+    }
+    let mut irregular = [false; LANES];
+    for l in 0..LANES {
+        irregular[l] = sum_exp[l].is_nan();
     }
     // ln s from the f32 ln of s rounded to f32, plus the first-order term of what the rounding
     // took: ln s = ln s₃₂ + ln(1 + (s − s₃₂)/s₃₂). The f32 ln is within 2 ulps of its result
@@ -96,6 +94,7 @@ fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> Lan
 
 dispatch!(
     /// Per lane: the maximum, Σ z and Σ w·z (when `sums`), and the irregular rows; then
-    /// t ← exp(t − max) with Σ exp in f64. Irregular lanes hold garbage afterwards.
+    /// t ← exp(t − max) with Σ exp in f64. Irregular lanes (their Σ exp is NaN) hold garbage
+    /// afterwards.
     lane_stats(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> LaneStats = lane_stats_body
 );
