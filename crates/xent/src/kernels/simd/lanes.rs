@@ -29,13 +29,15 @@ pub(crate) struct LaneStats {
 #[inline(always)]
 pub(crate) fn load_lanes(t: &mut [[f32; LANES]], x: &[f32], first: usize, n: usize) {
     let classes = t.len();
-    for l in 0..LANES {
-        for (c, column) in t.iter_mut().enumerate() {
-            column[l] = if l < n {
-                x[(first + l) * classes + c]
-            } else {
-                0.0
-            };
+    let rows = &x[first * classes..(first + n) * classes];
+    for (l, row) in rows.chunks_exact(classes).enumerate() {
+        for (column, &v) in t.iter_mut().zip(row) {
+            column[l] = v;
+        }
+    }
+    if n < LANES {
+        for column in t.iter_mut() {
+            column[n..].fill(0.0);
         }
     }
 }
