@@ -72,7 +72,10 @@ pub(crate) fn exp_lane(x: f32) -> f32 {
 /// degree-7 Taylor series. Correct up to x = 88; beyond, its result is +∞ too early.
 #[inline(always)]
 pub(crate) fn exp_nonpositive_lane(x: f32) -> f32 {
-    let x = if x < -104.0 { -104.0 } else { x };
+    // From −88 down every result is 0 (n ≤ −127 below): clamping there (which also keeps
+    // −∞ from making a NaN) leaves n ≥ −127, so the exponent field n + 127 needs no clamp of
+    // its own.
+    let x = if x < -88.0 { -88.0 } else { x };
     // x = n·ln 2 + r, |r| ≤ ln 2 / 2, n read back from the low bits of t (see exp_lane).
     let t = fma(x, LOG2E, ROUNDER);
     let n = t - ROUNDER;
@@ -87,10 +90,8 @@ pub(crate) fn exp_nonpositive_lane(x: f32) -> f32 {
     p = fma(p, r, 0.5);
     p = fma(p, r, 1.0);
     p = fma(p, r, 1.0);
-    // 2ⁿ from the exponent bits; n < −126 gives exponent field ≤ 0: flush to 0.
-    let biased = n_int + 127;
-    let biased = if biased < 0 { 0 } else { biased };
-    p * f32::from_bits((biased as u32) << 23)
+    // 2ⁿ from the exponent bits; n = −127 gives exponent field 0: flush to 0.
+    p * f32::from_bits(((n_int + 127) as u32) << 23)
 }
 
 /// tanh x for finite x: an odd Taylor polynomial (10 terms, truncation < 1e-8 relative) for
