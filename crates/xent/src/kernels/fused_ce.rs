@@ -41,6 +41,15 @@ impl CeRowOptions<'_> {
         sum_z: f64,
         sum_wz: f64,
     ) -> ClassTerms {
+        if self.weight.is_none() && self.smoothing == 0.0 && self.z_loss == 0.0 {
+            // The plain loss, what the general formula gives without its zero terms.
+            return ClassTerms {
+                loss: nll,
+                a: 1.0,
+                share: 0.0,
+                at_target: 1.0,
+            };
+        }
         let wy = self.weight.map_or(1.0, |(w, _)| w[y]);
         let keep = 1.0 - self.smoothing;
         let share = self.smoothing / classes as f64;
