@@ -3,6 +3,7 @@
 //! it, one pass turning that into the gradient while the row is still in cache. For rows of
 //! up to a few hundred thousand classes that is one read and one write of memory per element.
 
+use super::simd::transpose;
 use super::simd::{
     exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
     soft_grad_in_place, softcap_grad_in_place, tanh_cap_in_place, tanh_cap_into, target_sums,
@@ -308,10 +309,17 @@ pub(crate) fn ce_short_rows(
     let w32 = o.weight.map(|(_, w)| w);
     let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
     let t = &mut buffer[..classes];
+    // Full groups of 16 rows of 8 classes or more move in and out by 8×8 register transposes.
+    let registers = transpose::available(classes);
     for first in (0..rows).step_by(LANES) {
         let n = LANES.min(rows - first);
+        let full = registers && n == LANES;
         let z = io.logits();
-        super::simd::load_lanes(t, z, first, n);
+        if full {
+            transpose::rows_to_lanes(&z[first * classes..(first + LANES) * classes], t);
+        } else {
+            super::simd::load_lanes(t, z, first, n);
+        }
         let stats = super::simd::lane_stats(t, w64, smoothing);
         let (mut alpha, mut beta, mut at_target) =
             ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);
@@ -342,7 +350,18 @@ pub(crate) fn ce_short_rows(
         let (Some(out), Some(_)) = (io.output(), scales) else {
             continue;
         };
-        // Transpose out, softmax to gradient on the way (a scalar pass either way).
+        // Transpose out, softmax to gradient on the way; an irregular row is left as it was
+        // (in place, the exact kernel still reads its logits there).
+        if full && !stats.irregular.contains(&true) {
+            let block = &mut out[first * classes..(first + LANES) * classes];
+            transpose::lanes_to_rows_scaled(t, &alpha, &beta, w32, block);
+            for (l, target) in targets[first..first + LANES].iter().enumerate() {
+                if let Some(y) = *target {
+                    block[l * classes + y] -= at_target[l];
+                }
+            }
+            continue;
+        }
         for l in (0..n).filter(|&l| !stats.irregular[l]) {
             let i = first + l;
             let row = &mut out[i * classes..(i + 1) * classes];

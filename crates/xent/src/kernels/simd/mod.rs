@@ -14,6 +14,7 @@ mod math;
 mod math64;
 mod rows;
 mod stream;
+pub(crate) mod transpose;
 
 pub(crate) use divergence::{
     cross_row, entropy_row, entropy_row_unchecked, kl_row, kl_row_unchecked, KlRow,
