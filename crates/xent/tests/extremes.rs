@@ -467,3 +467,52 @@ fn f32_batch_logsumexp_matches_the_exact_kernel() {
     assert!(l[1].is_nan());
     assert_eq!(l[2], f32::INFINITY);
 }
+
+/// The f32 batch softmax and log-softmax of short rows (16 at a time, moved in by register
+/// transposes from 8 classes up) against the exact 1-D functions in f64, out of place and in
+/// place, with irregular rows (NaN, +∞, all −∞) inside a full group of 16.
+#[test]
+fn f32_batch_softmax_of_short_rows_matches_the_exact_functions() {
+    use xent::activation::softmax_rows;
+    for (n, v) in [(5usize, 3usize), (64, 10), (48, 9), (37, 32), (33, 17)] {
+        let mut x =
+            Array2::from_shape_fn((n, v), |(i, j)| ((i * 7 + j * 13) % 31) as f32 * 0.7 - 10.0);
+        if n > 20 {
+            x[[2, 1]] = f32::NAN;
+            x[[17, 0]] = f32::INFINITY;
+            x.row_mut(19).fill(f32::NEG_INFINITY);
+        }
+        let p = softmax_rows(x.view());
+        let lp = log_softmax_rows(x.view());
+        let mut p_in = x.clone();
+        Softmax::new().apply_rows_in_place(p_in.view_mut());
+        let mut lp_in = x.clone();
+        LogSoftmax::new().apply_rows_in_place(lp_in.view_mut());
+        for (i, row) in x.rows().into_iter().enumerate() {
+            let row64: Vec<f64> = row.iter().map(|&z| z as f64).collect();
+            let (ep, elp) = (softmax(&row64), log_softmax(&row64));
+            for j in 0..v {
+                let close = |a: f32, b: f64, tol: f64| {
+                    a as f64 == b || (a.is_nan() && b.is_nan()) || (a as f64 - b).abs() <= tol
+                };
+                assert!(close(p[[i, j]], ep[j], 1e-6), "{n}x{v} softmax [{i}, {j}]");
+                assert!(
+                    close(lp[[i, j]], elp[j], 2e-6 * elp[j].abs().max(1.0)),
+                    "{n}x{v} log-softmax [{i}, {j}]: {} vs {}",
+                    lp[[i, j]],
+                    elp[j]
+                );
+                let same =
+                    |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+                assert!(
+                    same(p_in[[i, j]], p[[i, j]]),
+                    "{n}x{v} softmax in place [{i}, {j}]"
+                );
+                assert!(
+                    same(lp_in[[i, j]], lp[[i, j]]),
+                    "{n}x{v} log-softmax in place [{i}, {j}]"
+                );
+            }
+        }
+    }
+}
