@@ -36,7 +36,9 @@ pub(crate) fn check_classes(
     const BLOCK: usize = 1 << 13;
     let mut resolved = vec![None; rows];
     let check_block = |(b, (out, block)): (usize, (&mut [Option<usize>], &[i64]))| {
-        let mut total = 0.0;
+        // Without weights the total is a count: an integer, not a chain of dependent f64
+        // additions (the same number, as every partial sum of ones is exact).
+        let (mut total, mut count) = (0.0, 0usize);
         for (j, (slot, &class)) in out.iter_mut().zip(block).enumerate() {
             if class == ignore_index {
                 continue;
@@ -49,10 +51,13 @@ pub(crate) fn check_classes(
                 });
             }
             let c = class as usize;
-            total += weight.map_or(1.0, |w| w[c]);
+            match weight {
+                Some(w) => total += w[c],
+                None => count += 1,
+            }
             *slot = Some(c);
         }
-        Ok(total)
+        Ok(total + count as f64)
     };
     let parts: Vec<Result<f64, Error>> = if rows > BLOCK {
         use rayon::prelude::*;
