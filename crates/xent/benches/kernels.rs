@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the row kernels (`cargo bench -p xent`): the fused cross-entropy,
-//! log-softmax, row entropy and KL, at a large-vocabulary and a small-class shape, f32; and
+//! log-softmax, logsumexp, row entropy and KL, at a large-vocabulary and a small-class shape, f32; and
 //! the two halves of `xent eval` (CSV parsing, the metrics).
 //! `xent bench` measures the same calls at the anchors' sizes, in the anchors' format.
 
@@ -71,6 +71,22 @@ fn log_softmax(c: &mut Criterion) {
     group.finish();
 }
 
+/// Logsumexp rows: one read and one exponential per element, nothing written; the part of
+/// log-softmax and of the cross-entropy that the exponentials' arithmetic bounds.
+fn logsumexp(c: &mut Criterion) {
+    let mut group = c.benchmark_group("logsumexp");
+    for (n, v) in SHAPES {
+        let x = logits(n, v);
+        group.throughput(Throughput::Bytes((4 * n * v) as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n}x{v}")),
+            &x,
+            |b, x| b.iter(|| xent::activation::logsumexp_rows(x.view())),
+        );
+    }
+    group.finish();
+}
+
 /// Entropy and KL rows: 256×32000 streams from memory (65 MB for a pair), 32×32000 stays in
 /// the last-level cache and shows the kernels' compute cost.
 fn entropy_and_kl(c: &mut Criterion) {
@@ -127,6 +143,7 @@ criterion_group!(
     kernels,
     cross_entropy,
     log_softmax,
+    logsumexp,
     entropy_and_kl,
     evaluation
 );

@@ -162,6 +162,12 @@ fn exact(kind: Kind, x: &mut [f32]) {
 /// logsumexp of every row of a contiguous `f32` matrix into `out` (one value per row),
 /// vectorised and split over threads; irregular rows take the exact kernel.
 pub(crate) fn logsumexp_rows_f32(x: &[f32], classes: usize, out: &mut [f32]) {
+    if (1..=SHORT_ROW).contains(&classes) {
+        out.par_chunks_mut(SHORT_BLOCK_ROWS)
+            .zip(x.par_chunks(SHORT_BLOCK_ROWS * classes))
+            .for_each(|(o, block)| short_logsumexp(block, classes, o));
+        return;
+    }
     let min_rows = (16_384 / classes.max(1)).max(1);
     out.par_iter_mut()
         .zip(x.par_chunks(classes.max(1)))
@@ -174,4 +180,31 @@ pub(crate) fn logsumexp_rows_f32(x: &[f32], classes: usize, out: &mut [f32]) {
                 super::logsumexp(row, 1.0) as f32
             };
         });
+}
+
+/// Logsumexp of a block of short rows, 16 at a time held transposed (see [`short_rows`]);
+/// ln s in f64 from Σ exp, as the long rows' kernel takes it.
+fn short_logsumexp(x: &[f32], classes: usize, out: &mut [f32]) {
+    const LANES: usize = super::simd::LANES;
+    let rows = out.len();
+    let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
+    let t = &mut buffer[..classes];
+    let registers = transpose::available(classes);
+    for first in (0..rows).step_by(LANES) {
+        let n = LANES.min(rows - first);
+        if registers && n == LANES {
+            transpose::rows_to_lanes(&x[first * classes..(first + LANES) * classes], t);
+        } else {
+            load_lanes(t, x, first, n);
+        }
+        let stats = lane_stats(t, None, false);
+        for l in 0..n {
+            out[first + l] = if stats.irregular[l] {
+                let row = &x[(first + l) * classes..(first + l + 1) * classes];
+                super::logsumexp(row, 1.0) as f32
+            } else {
+                (stats.max[l] as f64 + (stats.sum_exp[l] - 1.0).ln_1p()) as f32
+            };
+        }
+    }
 }
