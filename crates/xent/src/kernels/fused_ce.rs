@@ -309,17 +309,11 @@ pub(crate) fn ce_short_rows(
     let w32 = o.weight.map(|(_, w)| w);
     let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
     let t = &mut buffer[..classes];
-    // Full groups of 16 rows of 8 classes or more move in and out by 8×8 register transposes.
-    let registers = transpose::available(classes);
     for first in (0..rows).step_by(LANES) {
         let n = LANES.min(rows - first);
-        let full = registers && n == LANES;
         let z = io.logits();
-        if full {
-            transpose::rows_to_lanes(&z[first * classes..(first + LANES) * classes], t);
-        } else {
-            super::simd::load_lanes(t, z, first, n);
-        }
+        // A full group of 8 classes or more comes in, and goes out, by register transposes.
+        let full = super::simd::load_rows(t, z, first, n);
         let stats = super::simd::lane_stats(t, w64, smoothing);
         let (mut alpha, mut beta, mut at_target) =
             ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);

@@ -5,9 +5,8 @@
 //! exact kernel so that every convention of [`crate::activation`] holds.
 
 use super::fused_ce::{SHORT_BLOCK_ROWS, SHORT_ROW};
-use super::simd::transpose;
 use super::simd::{
-    exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, load_lanes, max_and_sums,
+    exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, load_rows, max_and_sums,
     online_sum_exp, scale_shift_in_place, shift_in_place, shift_into, shift_into_streaming,
     STREAM_BYTES,
 };
@@ -109,16 +108,9 @@ fn short_rows(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes: usize) 
     let rows = dst.len() / classes;
     let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
     let t = &mut buffer[..classes];
-    // Full groups of 16 rows of 8 classes or more come in by 8×8 register transposes.
-    let registers = transpose::available(classes);
     for first in (0..rows).step_by(LANES) {
         let n = LANES.min(rows - first);
-        let x = src.unwrap_or(dst);
-        if registers && n == LANES {
-            transpose::rows_to_lanes(&x[first * classes..(first + LANES) * classes], t);
-        } else {
-            load_lanes(t, x, first, n);
-        }
+        load_rows(t, src.unwrap_or(dst), first, n);
         let stats = lane_stats(t, None, false);
         for l in 0..n {
             let range = (first + l) * classes..(first + l + 1) * classes;
@@ -189,14 +181,9 @@ fn short_logsumexp(x: &[f32], classes: usize, out: &mut [f32]) {
     let rows = out.len();
     let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
     let t = &mut buffer[..classes];
-    let registers = transpose::available(classes);
     for first in (0..rows).step_by(LANES) {
         let n = LANES.min(rows - first);
-        if registers && n == LANES {
-            transpose::rows_to_lanes(&x[first * classes..(first + LANES) * classes], t);
-        } else {
-            load_lanes(t, x, first, n);
-        }
+        load_rows(t, x, first, n);
         let stats = lane_stats(t, None, false);
         for l in 0..n {
             out[first + l] = if stats.irregular[l] {

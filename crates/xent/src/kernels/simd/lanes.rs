@@ -24,10 +24,25 @@ pub(crate) struct LaneStats {
     pub(crate) irregular: [bool; LANES],
 }
 
+/// Loads rows `first..first + n` (n ≤ LANES) of the row-major `x` into `t` transposed: a
+/// full group by register transposes where they apply (see [`super::transpose`]), else by
+/// [`load_lanes`]. Returns whether the registers took it (a full group of 8 to 32 classes,
+/// which can go back out the same way).
+pub(crate) fn load_rows(t: &mut [[f32; LANES]], x: &[f32], first: usize, n: usize) -> bool {
+    let classes = t.len();
+    if n == LANES && super::transpose::available(classes) {
+        super::transpose::rows_to_lanes(&x[first * classes..(first + LANES) * classes], t);
+        true
+    } else {
+        load_lanes(t, x, first, n);
+        false
+    }
+}
+
 /// Loads rows `first..first + n` (n ≤ LANES) of the row-major `x` into `t` transposed; lanes
 /// past `n` hold zeros, a regular row whose results the caller drops.
 #[inline(always)]
-pub(crate) fn load_lanes(t: &mut [[f32; LANES]], x: &[f32], first: usize, n: usize) {
+fn load_lanes(t: &mut [[f32; LANES]], x: &[f32], first: usize, n: usize) {
     let classes = t.len();
     let rows = &x[first * classes..(first + n) * classes];
     for (l, row) in rows.chunks_exact(classes).enumerate() {

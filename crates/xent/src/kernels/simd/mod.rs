@@ -19,7 +19,7 @@ pub(crate) mod transpose;
 pub(crate) use divergence::{
     cross_row, entropy_row, entropy_row_unchecked, kl_row, kl_row_unchecked, KlRow,
 };
-pub(crate) use lanes::{lane_stats, load_lanes};
+pub(crate) use lanes::{lane_stats, load_rows};
 pub(crate) use math::LANES;
 pub(crate) use math64::{exp_in_place_f64, ln_in_place_f64};
 pub(crate) use rows::{
