@@ -1,5 +1,6 @@
 //! The command line's grammar.
 
+use crate::limits::{self, bounded};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use xent::Base;
@@ -22,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Common {
     /// Logarithm base: 2 (bits), e (nats), 10 (bans) or any positive number ≠ 1.
-    #[arg(long, global = true, default_value = "e", value_parser = parse_base)]
+    #[arg(long, global = true, default_value = "e", value_parser = parse_base, allow_hyphen_values = true)]
     pub base: Base,
     /// Accept non-negative weights or counts and divide each row by its sum (as SciPy does).
     #[arg(long, global = true)]
@@ -30,6 +31,10 @@ pub struct Common {
     /// Print one JSON object on stdout instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// The longest line a text input may have (K, M, G suffixes); a longer one is an error
+    /// naming it, not a buffer that grows without end.
+    #[arg(long, global = true, default_value = "1G", value_parser = limits::parse_bytes)]
+    pub max_line_bytes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,7 +90,7 @@ pub enum Command {
         #[arg(long)]
         log: bool,
         /// Divide the logits by T > 0 first.
-        #[arg(long, default_value_t = 1.0, value_parser = parse_temperature)]
+        #[arg(long, default_value_t = 1.0, value_parser = parse_temperature, allow_hyphen_values = true)]
         temperature: f64,
     },
     /// logsumexp ln Σ eˣ of each row.
@@ -131,8 +136,37 @@ fn parse_temperature(text: &str) -> Result<f64, String> {
     if t.is_finite() && t > 0.0 {
         Ok(t)
     } else {
-        Err(format!("the temperature must be finite and > 0, got {t}"))
+        Err(format!(
+            "the temperature must be finite and > 0, got {}",
+            xent::Shortest(t)
+        ))
     }
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    limits::check_threads(n).map_err(|f| {
+        f.message
+            .split_once(": ")
+            .map_or(f.message.clone(), |(_, why)| why.to_string())
+    })
+}
+
+/// clap's error as one line: what is wrong, the missing arguments or a suggestion, without
+/// the usage block (`--help` shows it).
+pub fn usage_message(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let parts: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more"))
+        .collect();
+    let joined = parts.join(" ");
+    let joined = joined.strip_prefix("error: ").unwrap_or(&joined);
+    format!("xent: error: {joined} (see xent --help)")
 }
 
 /// Options every loss takes.
@@ -189,13 +223,13 @@ pub enum LossKind {
         #[arg(long, default_value_t = -100, allow_hyphen_values = true)]
         ignore_index: i64,
         /// Label smoothing ε in [0, 1].
-        #[arg(long, default_value_t = 0.0)]
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
         label_smoothing: f64,
         /// z-loss coefficient: adds ζ·logsumexp² per row.
-        #[arg(long, default_value_t = 0.0)]
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
         z_loss: f64,
         /// Soft-cap the logits to c·tanh(z/c).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         softcap: Option<f64>,
         #[command(flatten)]
         common: LossCommon,
@@ -206,7 +240,7 @@ pub enum LossKind {
         #[arg(long, allow_hyphen_values = true)]
         input: String,
         /// Clamp q to [ε, 1 − ε] first (default: no clipping, q = 0 costs +∞).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         clip: Option<f64>,
         #[command(flatten)]
         common: LossCommon,
@@ -245,7 +279,7 @@ pub enum LossKind {
         #[arg(long, default_value_t = 0.25, allow_hyphen_values = true)]
         alpha: f64,
         /// Focusing exponent γ ≥ 0.
-        #[arg(long, default_value_t = 2.0)]
+        #[arg(long, default_value_t = 2.0, allow_hyphen_values = true)]
         gamma: f64,
         #[command(flatten)]
         common: LossCommon,
@@ -262,31 +296,35 @@ pub struct TrainArgs {
     /// synthetic-linear.
     #[arg(long, default_value = "digits")]
     pub data: String,
-    /// Passes over the training set.
-    #[arg(long, default_value_t = 10)]
+    /// Passes over the training set (1 to 100000).
+    #[arg(long, default_value_t = 10, value_parser = bounded(1, limits::MAX_EPOCHS))]
     pub epochs: usize,
     /// Samples per minibatch (default: 256; 32 for the small digits set, so that its 10
-    /// epochs make 450 steps).
-    #[arg(long)]
+    /// epochs make 450 steps; at most 16777216, and never more than the training set).
+    #[arg(long, value_parser = bounded(1, limits::MAX_BATCH))]
     pub batch_size: Option<usize>,
     /// Learning rate.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, allow_hyphen_values = true)]
     pub lr: f32,
     /// Momentum in [0, 1).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub momentum: f32,
     /// L2 weight decay.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub weight_decay: f32,
+    /// The number of classes, when labels do not show them all (without it, labels may
+    /// imply at most max(1000, 10 × rows) classes).
+    #[arg(long, value_parser = bounded(2, 1 << 24))]
+    pub classes: Option<usize>,
     /// Seed of the initialisation, the shuffling and the train/test split.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Feature scaling: none, standardize, or a divisor such as 255 (default: 255 for
     /// Fashion-MNIST, none for synthetic-linear, standardize otherwise).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub scale: Option<String>,
-    /// Threads to split each batch over (default: all cores).
-    #[arg(long)]
+    /// Threads to split each batch over (default: all cores; at most 4 per core).
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Write the loss and accuracy curves (.svg or .png).
     #[arg(long)]
@@ -319,11 +357,11 @@ pub struct BenchArgs {
     /// Workloads to run: ids (W0…W5) or names (ce_fwd_bwd…), comma-separated or repeated.
     #[arg(long)]
     pub only: Vec<String>,
-    /// Timed calls per case, after one warm-up.
-    #[arg(long, default_value_t = 5)]
+    /// Timed calls per case, after one warm-up (1 to 1000).
+    #[arg(long, default_value_t = 5, value_parser = bounded(1, limits::MAX_REPEATS))]
     pub repeats: usize,
-    /// Threads (default: all cores).
-    #[arg(long)]
+    /// Threads (default: all cores; at most 4 per core).
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Run one case in this process (used by the parent run for per-case memory).
     #[arg(long, hide = true)]
@@ -348,11 +386,12 @@ pub enum EstimateKind {
         /// as the ndd package), dirichlet:A, or all.
         #[arg(long, default_value = "plugin")]
         method: String,
-        /// The alphabet size K: pads the counts with zeros up to K outcomes.
-        #[arg(long)]
+        /// The alphabet size K: pads the counts with zeros up to K outcomes (at most 10⁷).
+        #[arg(long, value_parser = bounded(1, limits::MAX_ALPHABET))]
         alphabet: Option<usize>,
-        /// Also report a bootstrap standard deviation from this many seeded replicates.
-        #[arg(long)]
+        /// Also report a bootstrap standard deviation from this many seeded replicates (2 to
+        /// 100000).
+        #[arg(long, value_parser = bounded(2, limits::MAX_BOOTSTRAP))]
         bootstrap: Option<usize>,
         /// Seed of the bootstrap.
         #[arg(long, default_value_t = 0)]
@@ -388,17 +427,17 @@ pub struct EvalArgs {
     /// The predictions are natural-log probabilities.
     #[arg(long)]
     pub from_log_probs: bool,
-    /// Equal-width confidence bins for the calibration errors.
-    #[arg(long, default_value_t = 15)]
+    /// Equal-width confidence bins for the calibration errors (1 to 1000000).
+    #[arg(long, default_value_t = 15, value_parser = bounded(1, limits::MAX_BINS))]
     pub bins: usize,
-    /// k of the top-k accuracy.
-    #[arg(long, default_value_t = 5)]
+    /// k of the top-k accuracy (1 to 1000000).
+    #[arg(long, default_value_t = 5, value_parser = bounded(1, limits::MAX_TOP_K))]
     pub top_k: usize,
     /// One weight per sample (a column or a vector).
     #[arg(long)]
     pub sample_weight: Option<String>,
     /// Clip probabilities to [EPS, 1 − EPS] before the log (default: none; p = 0 costs +∞).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub clip: Option<f64>,
     /// Write a reliability diagram (.svg or .png).
     #[arg(long)]

@@ -59,35 +59,52 @@ impl DataSpec {
         }
     }
 
-    /// Loads the data as a train/test split (80/20 by `seed` unless it comes split).
-    pub fn load(&self, seed: u64) -> Result<Split, Failure> {
-        let data_error = |e: xent::Error| Failure::data(e.to_string());
+    /// Loads the data as a train/test split (80/20 by `seed` unless it comes split);
+    /// `classes` fixes the number of classes of a CSV or NPY label column.
+    pub fn load(&self, seed: u64, classes: Option<usize>) -> Result<Split, Failure> {
         match self {
-            DataSpec::Digits => Ok(Dataset::digits().map_err(data_error)?.split(0.2, seed)),
+            DataSpec::Digits => Ok(Dataset::digits()
+                .map_err(|e| Failure::data(e.to_string()))?
+                .split(0.2, seed)),
             DataSpec::FashionMnist(dir) => {
                 let dir = match dir {
                     Some(d) => d.clone(),
                     None => default_fashion_dir()?,
                 };
-                Dataset::fashion_mnist(&dir).map_err(|e| {
-                    Failure::data(format!(
+                Dataset::fashion_mnist(&dir).map_err(|e| match e {
+                    // Only a missing file needs the hint about where the data comes from.
+                    xent::Error::Io { .. } => Failure::data(format!(
                         "{e}; install it with `apt-get install dataset-fashion-mnist` \
                          (it goes to /usr/share/datasets/fashion-mnist) or give the folder \
                          as fashion-mnist:DIR"
-                    ))
+                    )),
+                    other => Failure::data(format!("{}: {other}", dir.display())),
                 })
             }
-            DataSpec::Csv(path, col) => Ok(Dataset::from_csv(path, *col)
-                .map_err(data_error)?
-                .split(0.2, seed)),
-            DataSpec::Npy(x, y) => Ok(Dataset::from_npy(x, y)
-                .map_err(data_error)?
-                .split(0.2, seed)),
+            DataSpec::Csv(..) | DataSpec::Npy(..) => Ok(self.load_file(classes)?.split(0.2, seed)),
             DataSpec::SyntheticLinear => {
                 let train = Dataset::synthetic_linear(1000, seed);
                 let test = Dataset::synthetic_linear(200, seed.wrapping_add(1));
                 Ok(Split { train, test })
             }
+        }
+    }
+
+    /// A CSV or NPY data set, whole; errors name the file.
+    fn load_file(&self, classes: Option<usize>) -> Result<Dataset, Failure> {
+        match self {
+            DataSpec::Csv(path, col) => {
+                let table = read(path)?;
+                Dataset::from_table(&path.display().to_string(), table, *col, classes)
+                    .map_err(|e| Failure::in_file(path, e))
+            }
+            DataSpec::Npy(x, y) => {
+                let (xs, ys) = (read(x)?, read(y)?);
+                let names = (x.display().to_string(), y.display().to_string());
+                Dataset::from_tables((&names.0, xs), (&names.1, ys), classes)
+                    .map_err(|e| Failure::in_file(x, e))
+            }
+            _ => unreachable!("only files are loaded whole"),
         }
     }
 }
@@ -96,14 +113,19 @@ impl DataSpec {
     /// Every sample, in file order, for prediction (Fashion-MNIST: its test set; synthetic:
     /// a fresh test sample).
     pub fn load_for_prediction(&self) -> Result<Dataset, Failure> {
-        let data_error = |e: xent::Error| Failure::data(e.to_string());
         match self {
-            DataSpec::Digits => Dataset::digits().map_err(data_error),
-            DataSpec::Csv(path, col) => Dataset::from_csv(path, *col).map_err(data_error),
-            DataSpec::Npy(x, y) => Dataset::from_npy(x, y).map_err(data_error),
-            DataSpec::FashionMnist(_) | DataSpec::SyntheticLinear => Ok(self.load(0)?.test),
+            DataSpec::Digits => Dataset::digits().map_err(|e| Failure::data(e.to_string())),
+            DataSpec::Csv(..) | DataSpec::Npy(..) => self.load_file(None),
+            DataSpec::FashionMnist(_) | DataSpec::SyntheticLinear => Ok(self.load(0, None)?.test),
         }
     }
+}
+
+/// A CSV or NPY file, whole, through the command's line-length limit.
+fn read(path: &Path) -> Result<xent::data::Table, Failure> {
+    xent::data::TableReader::open(path, None)
+        .and_then(|r| r.max_line_bytes(crate::limits::max_line_bytes()).read_all())
+        .map_err(|e| Failure::in_file(path, e))
 }
 
 /// `$XENT_DATA_DIR/fashion-mnist`, then `/usr/share/datasets/fashion-mnist`.

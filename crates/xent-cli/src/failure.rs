@@ -1,7 +1,7 @@
 //! One-line error messages that point into the user's operands, and their exit codes.
 
 use crate::operand::{Operand, Source};
-use xent::Error;
+use xent::{Error, Shortest};
 
 /// Something an error can point into: an operand loaded whole, or one read in chunks.
 pub trait Place {
@@ -20,16 +20,28 @@ pub trait Place {
 #[derive(Debug)]
 pub struct Failure {
     pub message: String,
-    pub usage: bool,
+    pub kind: Kind,
+}
+
+/// What kind of failure, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Bad data, an unreadable or unwritable file: exit code 1.
+    Data,
+    /// Bad usage (an option's value, a missing argument): exit code 2.
+    Usage,
+    /// Standard output was closed by its reader (`xent … | head -1`): nothing to say, and
+    /// exit code 0, as `head` users expect.
+    ClosedPipe,
 }
 
 impl Failure {
-    /// 1 for bad data or an unreadable file, 2 for bad usage.
+    /// 1 for bad data or an unreadable file, 2 for bad usage, 0 for a closed pipe.
     pub fn exit_code(&self) -> u8 {
-        if self.usage {
-            2
-        } else {
-            1
+        match self.kind {
+            Kind::Data => 1,
+            Kind::Usage => 2,
+            Kind::ClosedPipe => 0,
         }
     }
 
@@ -37,14 +49,61 @@ impl Failure {
     pub fn usage(message: impl Into<String>) -> Failure {
         Failure {
             message: message.into(),
-            usage: true,
+            kind: Kind::Usage,
         }
     }
 
+    /// A data error (exit code 1).
     pub fn data(message: impl Into<String>) -> Failure {
         Failure {
             message: message.into(),
-            usage: false,
+            kind: Kind::Data,
+        }
+    }
+
+    /// The reader of standard output went away.
+    pub fn closed_pipe() -> Failure {
+        Failure {
+            message: String::new(),
+            kind: Kind::ClosedPipe,
+        }
+    }
+
+    /// A library error about a file the command reads or writes whole, named `path`: the
+    /// library's text, with the path in front where the error does not carry it already.
+    pub fn in_file(path: &std::path::Path, error: Error) -> Failure {
+        let text = error.to_string();
+        let name = path.display().to_string();
+        match error {
+            Error::Parse { line, column, text } if text == "<bytes that are not UTF-8>" => {
+                Failure::data(format!(
+                    "{name}:{line}:{column}: bytes that are not UTF-8 text"
+                ))
+            }
+            Error::Parse { line, column, text } => Failure::data(format!(
+                "{name}:{line}:{column}: cannot read {text:?} as a number"
+            )),
+            Error::Ragged {
+                line,
+                expected,
+                found,
+            } => Failure::data(format!(
+                "{name}:{line}: this line has {found} fields, the first row has {expected}"
+            )),
+            Error::LineTooLong { line, limit } => Failure::data(format!(
+                "{name}:{line}: the line is longer than {limit} bytes (raise --max-line-bytes \
+                 if it is meant)"
+            )),
+            Error::Empty { .. } => Failure::data(format!(
+                "{name}: no rows of numbers (the input is empty, or holds only blank lines, \
+                 comments or a header)"
+            )),
+            _ if text.starts_with(&name) => Failure::data(text),
+            Error::Io { path, message } if path == "input" || path == "NPY file" => {
+                Failure::data(format!("{name}: {message}"))
+            }
+            Error::Io { .. } | Error::InputTooLarge { .. } => Failure::data(text),
+            _ => Failure::data(format!("{name}: {text}")),
         }
     }
 
@@ -84,6 +143,11 @@ impl Failure {
             (_, Error::Io { path, message }) if path == "input" || path == "NPY file" => {
                 format!("{}: {message}", operand.describe())
             }
+            (_, Error::LineTooLong { line, limit }) => format!(
+                "{}:{line}: the line is longer than {limit} bytes (raise --max-line-bytes \
+                 if it is meant)",
+                operand.describe()
+            ),
             (_, Error::Io { .. }) => error.to_string(),
             _ => format!("{}: {error}", operand.describe()),
         };
@@ -113,8 +177,9 @@ impl Failure {
                 value,
             } => match find(input) {
                 Some(o) => format!(
-                    "{}: {value} is not a probability (values must be finite and ≥ 0)",
-                    o.locate(*row, Some(*col))
+                    "{}: {} is not a probability (values must be finite and ≥ 0)",
+                    o.locate(*row, Some(*col)),
+                    Shortest(*value)
                 ),
                 None => error.to_string(),
             },
@@ -125,9 +190,11 @@ impl Failure {
                 tolerance,
             } => match find(input) {
                 Some(o) => format!(
-                    "{}: the values sum to {sum}, not 1 (tolerance {tolerance}); \
+                    "{}: the values sum to {}, not 1 (tolerance {}); \
                      pass --normalize to divide each row by its sum",
-                    o.locate(*row, None)
+                    o.locate(*row, None),
+                    Shortest(*sum),
+                    Shortest(*tolerance)
                 ),
                 None => error.to_string(),
             },
@@ -135,6 +202,18 @@ impl Failure {
                 Some(o) => format!(
                     "{}: the sample weights sum to 0, so no mean is defined",
                     o.describe()
+                ),
+                None => error.to_string(),
+            },
+            Error::SumOverflow { input, row } => match find(input) {
+                Some(o) => format!(
+                    "{}: the values sum to more than the largest number (1.8e308); divide \
+                     them by a common factor",
+                    if o.is_vector() {
+                        o.describe()
+                    } else {
+                        o.locate(*row, None)
+                    }
                 ),
                 None => error.to_string(),
             },
@@ -146,9 +225,11 @@ impl Failure {
                 None => error.to_string(),
             },
             Error::TableNotNormalized { sum, tolerance, .. } => format!(
-                "{}: the cells sum to {sum}, not 1 (tolerance {tolerance}); \
+                "{}: the cells sum to {}, not 1 (tolerance {}); \
                  pass --normalize for a table of counts",
-                first()
+                first(),
+                Shortest(*sum),
+                Shortest(*tolerance)
             ),
             Error::TableZeroSum { .. } => format!(
                 "{}: the cells sum to 0, so the table cannot be normalised",
@@ -166,8 +247,9 @@ impl Failure {
                 expected,
             } => match find(input) {
                 Some(o) => format!(
-                    "{}: {value} is out of range: {expected}",
-                    o.locate(*row, Some(*col))
+                    "{}: {} is out of range: {expected}",
+                    o.locate(*row, Some(*col)),
+                    Shortest(*value)
                 ),
                 None => error.to_string(),
             },

@@ -1,9 +1,8 @@
 //! Turning a command-line operand into a table of numbers, and pointing back into it.
 
 use crate::failure::{Failure, Place};
-use std::io::Read;
 use std::path::Path;
-use xent::data::{self, Table};
+use xent::data::{self, Table, TableReader};
 
 /// Where an operand's numbers came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,26 +22,33 @@ pub struct Operand {
 }
 
 impl Operand {
-    /// Loads `text` as an inline vector, `-` (CSV on stdin), or a CSV/NPY file.
+    /// Loads `text` as an inline vector, `-` (CSV on stdin), or a CSV/NPY file, streamed
+    /// through the line-length limit (so `/dev/zero` is an error, not a hang).
     pub fn load(name: &'static str, text: &str) -> Result<Operand, Failure> {
-        let (source, result) = if text == "-" {
-            let mut bytes = Vec::new();
-            let read = std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| xent::Error::Io {
-                    path: "standard input".into(),
-                    message: e.to_string(),
-                });
-            (Source::Stdin, read.and_then(|_| data::parse_csv(&bytes)))
-        } else if looks_like_path(text) {
-            let source = if has_extension(text, "npy") {
-                Source::Npy(text.to_string())
-            } else {
-                Source::Csv(text.to_string())
-            };
-            (source, data::read_table(Path::new(text)))
-        } else {
-            (Source::Inline, data::parse_inline(text))
+        let limit = crate::limits::max_line_bytes();
+        let (source, result) = match resolve(text) {
+            Resolved::Stdin => {
+                let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+                let reader = TableReader::from_csv(stdin, None).max_line_bytes(limit);
+                (Source::Stdin, reader.read_all())
+            }
+            Resolved::File => {
+                let source = if has_extension(text, "npy") {
+                    Source::Npy(text.to_string())
+                } else {
+                    Source::Csv(text.to_string())
+                };
+                let table = TableReader::open(Path::new(text), None)
+                    .and_then(|r| r.max_line_bytes(limit).read_all());
+                (source, table)
+            }
+            Resolved::Inline(table) => (Source::Inline, Ok(table)),
+            Resolved::Missing => {
+                return Err(Failure::data(format!(
+                    "{text}: no such file (and not a vector of numbers such as 0.5,0.5)"
+                )))
+            }
+            Resolved::BadInline(e) => (Source::Inline, Err(e)),
         };
         let mut operand = Operand {
             name,
@@ -121,12 +127,48 @@ pub(crate) fn has_extension(text: &str, ext: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
-/// A path, not a vector: it exists, has a data file's extension, or contains a separator.
-pub(crate) fn looks_like_path(text: &str) -> bool {
-    Path::new(text).exists()
-        || ["csv", "npy", "txt", "tsv"]
-            .iter()
-            .any(|e| has_extension(text, e))
-        || text.contains(std::path::MAIN_SEPARATOR)
-        || text.contains('/')
+/// What an operand's text stands for.
+pub(crate) enum Resolved {
+    /// `-`: CSV on standard input.
+    Stdin,
+    /// A file to read.
+    File,
+    /// An inline vector of numbers.
+    Inline(Table),
+    /// Text that is neither numbers nor an existing file, and looks like a file name.
+    Missing,
+    /// Text that was meant as a vector (it has commas, or starts like a number) but does not
+    /// parse: the parser's error says where.
+    BadInline(xent::Error),
+}
+
+/// Decides what an operand is. Numbers win: `0.5,0.5` is a vector even where a file of that
+/// name exists (write `./0.5,0.5` for the file). Then an existing path, a data file's
+/// extension or a path separator make a file; other text is a vector when it has a comma
+/// or starts like a number, and a missing file otherwise (`data.cvs`: no such file).
+pub(crate) fn resolve(text: &str) -> Resolved {
+    if text == "-" {
+        return Resolved::Stdin;
+    }
+    let inline = data::parse_inline(text);
+    if let Ok(table) = inline {
+        return Resolved::Inline(table);
+    }
+    let path = Path::new(text);
+    let separator = text.contains(std::path::MAIN_SEPARATOR) || text.contains('/');
+    let data_extension = ["csv", "npy", "txt", "tsv", "gz"]
+        .iter()
+        .any(|e| has_extension(text, e));
+    if path.exists() || separator || data_extension {
+        return Resolved::File;
+    }
+    let numeric_start = text
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
+    match inline {
+        Err(e) if text.contains(',') || numeric_start || text.trim().is_empty() => {
+            Resolved::BadInline(e)
+        }
+        _ => Resolved::Missing,
+    }
 }

@@ -2,6 +2,7 @@
 
 use ndarray::ArrayView2;
 use serde_json::{json, Value};
+use xent::Shortest;
 
 /// JSON has no infinities or NaN: they become the strings "inf", "-inf" and "nan".
 pub fn json_number(x: f64) -> Value {
@@ -29,11 +30,11 @@ pub fn scalars(values: &[f64], single: bool, json: bool, label: &str, unit: &str
             let values: Vec<Value> = values.iter().map(|&v| json_number(v)).collect();
             format!("{}\n", json!({ "values": values }))
         }
-        (false, true) => format!("{label} = {}{unit}\n", values[0]),
+        (false, true) => format!("{label} = {}{unit}\n", Shortest(values[0])),
         (false, false) => {
             let mut text = format!("row\t{label}{unit}\n");
             for (i, v) in values.iter().enumerate() {
-                text.push_str(&format!("{}\t{v}\n", i + 1));
+                text.push_str(&format!("{}\t{}\n", i + 1, Shortest(*v)));
             }
             text
         }

@@ -11,10 +11,57 @@ pub fn training_curves(path: &Path, reports: &[EpochReport]) -> Result<(), Strin
     let png = check_extension(path)?;
     register_font()?;
     if png {
-        draw(BitMapBackend::new(path, SIZE).into_drawing_area(), reports)
+        write_png(path, |temp| {
+            draw(BitMapBackend::new(temp, SIZE).into_drawing_area(), reports)
+        })
     } else {
-        draw(SVGBackend::new(path, SIZE).into_drawing_area(), reports)
+        let mut svg = String::new();
+        draw(
+            SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
+            reports,
+        )
+        .map_err(|e| cannot_write(path, &e))?;
+        write_svg(path, &svg)
     }
+}
+
+/// An SVG document written atomically.
+fn write_svg(path: &Path, svg: &str) -> Result<(), String> {
+    xent::data::write_atomically(path, |w| w.write_all(svg.as_bytes())).map_err(|e| e.to_string())
+}
+
+/// A PNG drawn into a temporary file beside `path` (plotters writes bitmaps to a path of
+/// its own), synced, then renamed over `path`; on failure the temporary file goes and
+/// `path` is untouched.
+fn write_png(path: &Path, draw: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "plot".into(), |n| n.to_string_lossy().into_owned());
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let temp = dir.join(format!(".{name}.xent-{}.tmp.png", std::process::id()));
+    let result = draw(&temp)
+        .map_err(|e| cannot_write(path, &e))
+        .and_then(|()| {
+            std::fs::File::open(&temp)
+                .and_then(|f| f.sync_all())
+                .and_then(|()| std::fs::rename(&temp, path))
+                .map_err(|e| format!("{}: {e}", path.display()))
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// A drawing error in one line, naming the plot's file (plotters' own text can be a long
+/// debug dump).
+fn cannot_write(path: &Path, error: &str) -> String {
+    let first = error.lines().next().unwrap_or(error);
+    let short: String = first.chars().take(120).collect();
+    format!("{}: cannot draw the plot: {short}", path.display())
 }
 
 /// `Ok(true)` for a .png file, `Ok(false)` for .svg, an error for anything else (checked
@@ -146,12 +193,20 @@ pub fn reliability_diagram(path: &Path, bins: &[Bin]) -> Result<(), String> {
     let png = check_extension(path)?;
     register_font()?;
     if png {
+        write_png(path, |temp| {
+            draw_reliability(
+                BitMapBackend::new(temp, (560, 520)).into_drawing_area(),
+                bins,
+            )
+        })
+    } else {
+        let mut svg = String::new();
         draw_reliability(
-            BitMapBackend::new(path, (560, 520)).into_drawing_area(),
+            SVGBackend::with_string(&mut svg, (560, 520)).into_drawing_area(),
             bins,
         )
-    } else {
-        draw_reliability(SVGBackend::new(path, (560, 520)).into_drawing_area(), bins)
+        .map_err(|e| cannot_write(path, &e))?;
+        write_svg(path, &svg)
     }
 }
 

@@ -2,10 +2,10 @@
 //! inline vector held whole, with errors that still point at the file's line and field.
 
 use crate::failure::{Failure, Place};
-use crate::operand::{describe_source, has_extension, looks_like_path, Source};
+use crate::operand::{describe_source, has_extension, resolve, Resolved, Source};
 use ndarray::{s, Array2};
 use std::path::Path;
-use xent::data::{self, Chunk, TableReader};
+use xent::data::{Chunk, TableReader};
 
 /// How an inline vector lies: as one row (a prediction) or as one column (labels, weights).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,34 +41,44 @@ impl RowInput {
         delimiter: Option<u8>,
         inline: Inline,
     ) -> Result<RowInput, Failure> {
-        let (source, rows) = if text == "-" {
-            let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
-            (
-                Source::Stdin,
-                Ok(Rows::Stream(TableReader::from_csv(stdin, delimiter))),
-            )
-        } else if looks_like_path(text) {
-            let source = if has_extension(text, "npy") {
-                Source::Npy(text.to_string())
-            } else {
-                Source::Csv(text.to_string())
-            };
-            let reader = TableReader::open(Path::new(text), delimiter).map(Rows::Stream);
-            (source, reader)
-        } else {
-            let whole = data::parse_inline(text).map(|t| {
+        let limit = crate::limits::max_line_bytes();
+        let (source, rows) = match resolve(text) {
+            Resolved::Stdin => {
+                let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+                let reader = TableReader::from_csv(stdin, delimiter).max_line_bytes(limit);
+                (Source::Stdin, Ok(Rows::Stream(reader)))
+            }
+            Resolved::File => {
+                let source = if has_extension(text, "npy") {
+                    Source::Npy(text.to_string())
+                } else {
+                    Source::Csv(text.to_string())
+                };
+                let reader = TableReader::open(Path::new(text), delimiter)
+                    .map(|r| Rows::Stream(r.max_line_bytes(limit)));
+                (source, reader)
+            }
+            Resolved::Missing => {
+                return Err(Failure::data(format!(
+                    "{text}: no such file (and not a vector of numbers such as 0.5,0.5)"
+                )))
+            }
+            Resolved::Inline(t) => {
                 let v = t.values;
                 let values = match inline {
                     Inline::Row => v,
                     Inline::Column => v.reversed_axes(),
                 };
-                Rows::Whole {
-                    values,
-                    next: 0,
-                    orientation: inline,
-                }
-            });
-            (Source::Inline, whole)
+                (
+                    Source::Inline,
+                    Ok(Rows::Whole {
+                        values,
+                        next: 0,
+                        orientation: inline,
+                    }),
+                )
+            }
+            Resolved::BadInline(e) => (Source::Inline, Err(e)),
         };
         let mut input = RowInput {
             name,

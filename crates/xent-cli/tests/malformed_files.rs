@@ -11,6 +11,7 @@ fn every_malformed_file_gets_one_clear_line_and_its_exit_code() {
     let folder = dir.to_str().expect("a UTF-8 path");
     let cases = std::fs::read_to_string(dir.join("cases.txt")).expect("the case list");
     let mut checked = 0;
+    let mut failures = Vec::new();
     for (number, line) in cases.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -33,33 +34,39 @@ fn every_malformed_file_gets_one_clear_line_and_its_exit_code() {
             .stdin(std::process::Stdio::null())
             .output()
             .expect("the xent binary runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
         let context = format!("cases.txt:{}: xent {}", number + 1, args.join(" "));
-        assert!(
-            !stdout.contains("panicked") && !stderr.contains("panicked"),
-            "{context}: panicked: {stderr}"
-        );
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "{context}: exit code; stderr: {stderr}"
-        );
-        if code != 0 {
-            assert!(stdout.is_empty(), "{context}: printed {stdout}");
-            assert!(
-                stderr.contains(&message),
-                "{context}: expected {message:?} in {stderr:?}"
-            );
-            if code == 1 {
-                assert_eq!(
-                    stderr.trim_end().lines().count(),
-                    1,
-                    "{context}: one line, not {stderr:?}"
-                );
-            }
+        if let Err(why) = check(&output, code, &message) {
+            failures.push(format!("{context}: {why}"));
         }
         checked += 1;
     }
-    assert!(checked >= 40, "only {checked} cases ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 120, "only {checked} cases ran");
+}
+
+/// Whether one run gave its exit code, one line on stderr with the message, and no panic.
+fn check(output: &std::process::Output, code: i32, message: &str) -> Result<(), String> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stdout.contains("panicked") || stderr.contains("panicked") {
+        return Err(format!("panicked: {stderr}"));
+    }
+    if output.status.code() != Some(code) {
+        return Err(format!(
+            "exit code {:?}, not {code}; stderr: {stderr}",
+            output.status.code()
+        ));
+    }
+    if code != 0 {
+        if !stdout.is_empty() {
+            return Err(format!("printed {stdout}"));
+        }
+        if !stderr.contains(message) {
+            return Err(format!("expected {message:?} in {stderr:?}"));
+        }
+        if stderr.trim_end().lines().count() != 1 {
+            return Err(format!("one line, not {stderr:?}"));
+        }
+    }
+    Ok(())
 }

@@ -108,7 +108,7 @@ impl Base {
         } else if self == Base::BANS {
             "bans".into()
         } else {
-            format!("base-{} units", self.value)
+            format!("base-{} units", crate::Shortest(self.value))
         }
     }
 }

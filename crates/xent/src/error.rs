@@ -1,5 +1,7 @@
 //! The one error type of the library.
 
+use crate::Shortest;
+
 /// Everything that can go wrong in xent, with the place and the value that caused it.
 ///
 /// Rows and columns are 0-based indices into the input as the library saw it; a 1-D input is
@@ -35,7 +37,10 @@ pub enum Error {
     },
 
     /// A value that must be a probability (or a non-negative weight) is negative, NaN or ±∞.
-    #[error("{input}[{row}, {col}] = {value} is not a probability: it must be finite and ≥ 0")]
+    #[error(
+        "{input}[{row}, {col}] = {} is not a probability: it must be finite and ≥ 0",
+        Shortest(*.value)
+    )]
     InvalidProbability {
         /// Which operand.
         input: &'static str,
@@ -48,7 +53,7 @@ pub enum Error {
     },
 
     /// A value that must lie in [0, 1] does not.
-    #[error("{input} = {value} is outside [0, 1]")]
+    #[error("{input} = {} is outside [0, 1]", Shortest(*.value))]
     OutOfUnitInterval {
         /// Which operand.
         input: &'static str,
@@ -58,7 +63,7 @@ pub enum Error {
 
     /// An element outside the range a loss accepts (a BCE probability outside [0, 1], a
     /// non-finite soft target…).
-    #[error("{input}[{row}, {col}] = {value} is out of range: {expected}")]
+    #[error("{input}[{row}, {col}] = {} is out of range: {expected}", Shortest(*.value))]
     ValueOutOfRange {
         /// Which operand.
         input: &'static str,
@@ -87,8 +92,10 @@ pub enum Error {
 
     /// Under the strict input policy a row does not sum to 1 within the tolerance.
     #[error(
-        "row {row} of {input} sums to {sum}, not 1 (tolerance {tolerance}); \
-         normalise it or use the normalize input policy"
+        "row {row} of {input} sums to {}, not 1 (tolerance {}); \
+         normalise it or use the normalize input policy",
+        Shortest(*.sum),
+        Shortest(*.tolerance)
     )]
     NotNormalized {
         /// Which operand.
@@ -113,8 +120,10 @@ pub enum Error {
     /// Under the strict input policy the cells of a table (a joint distribution) do not sum
     /// to 1 within the tolerance.
     #[error(
-        "the cells of {input} sum to {sum}, not 1 (tolerance {tolerance}); \
-         normalise it or use the normalize input policy"
+        "the cells of {input} sum to {}, not 1 (tolerance {}); \
+         normalise it or use the normalize input policy",
+        Shortest(*.sum),
+        Shortest(*.tolerance)
     )]
     TableNotNormalized {
         /// Which operand.
@@ -133,7 +142,7 @@ pub enum Error {
     },
 
     /// A logarithm base that is not finite, positive and different from 1.
-    #[error("invalid base {value}: a base must be finite, > 0 and ≠ 1")]
+    #[error("invalid base {}: a base must be finite, > 0 and ≠ 1", Shortest(*.value))]
     InvalidBase {
         /// The rejected base.
         value: f64,
@@ -147,7 +156,7 @@ pub enum Error {
     },
 
     /// A numeric parameter outside its domain (a temperature ≤ 0, a negative tolerance…).
-    #[error("invalid {name} {value}: {expected}")]
+    #[error("invalid {name} {}: {expected}", Shortest(*.value))]
     InvalidParameter {
         /// The parameter's name.
         name: &'static str,
@@ -191,8 +200,9 @@ pub enum Error {
     /// Training produced a loss that is NaN or infinite: the learning rate is too high or the
     /// data holds non-finite values.
     #[error(
-        "training diverged: the loss of epoch {epoch}, batch {batch} is {loss}; \
-         lower the learning rate or check the data"
+        "training diverged: the loss of epoch {epoch}, batch {batch} is {}; \
+         lower the learning rate or check the data",
+        Shortest(*.loss)
     )]
     Diverged {
         /// 1-based epoch.
@@ -209,6 +219,40 @@ pub enum Error {
     Unsuitable {
         /// What does not fit, and what would.
         reason: String,
+    },
+
+    /// Under the normalize input policy (or for counts and weights) the values are finite but
+    /// their sum is not: dividing by it would give zeros, not a distribution.
+    #[error(
+        "row {row} of {input} sums to more than the largest f64 (1.8e308); \
+         divide the values by a common factor"
+    )]
+    SumOverflow {
+        /// Which operand.
+        input: &'static str,
+        /// The row (0 for a 1-D input or a table).
+        row: usize,
+    },
+
+    /// A line of a text source longer than the reader's limit (an endless line, such as
+    /// `/dev/zero`, is stopped here instead of filling memory).
+    #[error("line {line} is longer than {limit} bytes, the limit of one line")]
+    LineTooLong {
+        /// 1-based line.
+        line: usize,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// An input read whole that is larger than the limit set for it.
+    #[error("{path}: larger than {limit} bytes, the limit for {what}")]
+    InputTooLarge {
+        /// The file.
+        path: String,
+        /// What was being read (`"a model file"`).
+        what: &'static str,
+        /// The limit in bytes.
+        limit: u64,
     },
 
     /// An operating-system error while reading or writing a file.

@@ -56,6 +56,7 @@ pub mod loss;
 pub mod measure;
 mod policy;
 mod reduction;
+mod shortest;
 pub mod train;
 
 pub use base::Base;
@@ -63,6 +64,7 @@ pub use error::Error;
 pub use float::Float;
 pub use policy::InputPolicy;
 pub use reduction::Reduction;
+pub use shortest::Shortest;
 
 /// The README's Rust examples, compiled and run as doc tests so that they stay true.
 #[doc = include_str!("../../../README.md")]

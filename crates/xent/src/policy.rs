@@ -61,6 +61,7 @@ impl InputPolicy {
                 tolerance,
             },
             SumProblem::Zero => Error::ZeroSum { input, row },
+            SumProblem::Overflow => Error::SumOverflow { input, row },
         })
     }
 
@@ -96,6 +97,7 @@ impl InputPolicy {
                 tolerance,
             },
             SumProblem::Zero => Error::TableZeroSum { input },
+            SumProblem::Overflow => Error::SumOverflow { input, row: 0 },
         })
     }
 
@@ -104,6 +106,8 @@ impl InputPolicy {
             InputPolicy::Strict if (sum - 1.0).abs() <= tolerance => Ok(1.0),
             InputPolicy::Strict => Err(SumProblem::NotOne),
             InputPolicy::Normalize if sum > 0.0 && sum.is_finite() => Ok(sum),
+            // Finite values whose sum overflows: dividing by ∞ would give zeros.
+            InputPolicy::Normalize if sum > 0.0 => Err(SumProblem::Overflow),
             InputPolicy::Normalize => Err(SumProblem::Zero),
             InputPolicy::Unchecked => Ok(1.0),
         }
@@ -113,6 +117,7 @@ impl InputPolicy {
 enum SumProblem {
     NotOne,
     Zero,
+    Overflow,
 }
 
 /// Sums a row in `f64` after checking that every value is finite and ≥ 0.

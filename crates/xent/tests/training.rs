@@ -243,21 +243,21 @@ fn temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 fn readers_reject_malformed_files_without_panicking() {
     // CSV with a label column.
     let ok = temp("ok.csv", b"0.5,1.5,0\n1.0,2.0,1\n0.1,0.2,1\n");
-    let d = Dataset::from_csv(&ok, None).unwrap();
+    let d = Dataset::from_csv(&ok, None, None).unwrap();
     assert_eq!(d.features.dim(), (3, 2));
     assert!(matches!(d.targets, Targets::Classes { classes: 2, .. }));
-    assert!(Dataset::from_csv(&ok, Some(5)).is_err());
-    let first = Dataset::from_csv(&ok, Some(0)).unwrap();
+    assert!(Dataset::from_csv(&ok, Some(5), None).is_err());
+    let first = Dataset::from_csv(&ok, Some(0), None).unwrap();
     assert!(matches!(first.targets, Targets::Values(_)));
     let ragged = temp("ragged.csv", b"1,2,0\n1,2\n");
     assert!(matches!(
-        Dataset::from_csv(&ragged, None),
+        Dataset::from_csv(&ragged, None, None),
         Err(Error::Ragged { line: 2, .. })
     ));
     // NPY: wrong magic, truncated data, a header claiming 10^12 elements.
     let bad_magic = temp("magic.npy", b"NOTNUMPY........");
     assert!(matches!(
-        Dataset::from_npy(&bad_magic, &bad_magic),
+        Dataset::from_npy(&bad_magic, &bad_magic, None),
         Err(Error::Format { .. })
     ));
     let x = xent::data::to_npy(array![[1.0, 2.0], [3.0, 4.0]].view());
@@ -265,7 +265,7 @@ fn readers_reject_malformed_files_without_panicking() {
     truncated.truncate(x.len() - 3);
     let t = temp("trunc.npy", &truncated);
     assert!(matches!(
-        Dataset::from_npy(&t, &t),
+        Dataset::from_npy(&t, &t, None),
         Err(Error::Format { .. })
     ));
     let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }";
@@ -275,7 +275,7 @@ fn readers_reject_malformed_files_without_panicking() {
     huge.push(b'\n');
     huge.extend_from_slice(&[0u8; 32]);
     let h = temp("huge.npy", &huge);
-    let err = Dataset::from_npy(&h, &h).unwrap_err();
+    let err = Dataset::from_npy(&h, &h, None).unwrap_err();
     assert!(
         err.to_string().contains("needs 8000000000000 bytes"),
         "{err}"
@@ -287,7 +287,7 @@ fn readers_reject_malformed_files_without_panicking() {
         &xent::data::to_npy(array![[0.0], [1.0], [1.0]].view()),
     );
     assert!(matches!(
-        Dataset::from_npy(&xs, &ys),
+        Dataset::from_npy(&xs, &ys, None),
         Err(Error::ShapeMismatch { .. })
     ));
 }

@@ -74,6 +74,7 @@ pub fn eval_files(ctx: &Context, size: &str, n: usize, k: usize) -> Vec<Value> {
         base: Base::NATS,
         normalize: false,
         json: true,
+        max_line_bytes: xent::data::DEFAULT_MAX_LINE_BYTES,
     };
     let mut records = Vec::new();
     // The inputs were generated in memory; the peak is reset so that the run's own shows.

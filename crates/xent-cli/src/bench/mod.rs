@@ -116,9 +116,7 @@ fn selected(id: &str, only: &[String]) -> bool {
 
 /// Runs the benchmark and returns its JSON lines.
 pub fn run(args: &BenchArgs) -> Result<String, Failure> {
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args.threads.unwrap_or_else(crate::limits::cpus);
     if let Some(case) = &args.case {
         return run_case(case, args, threads);
     }
@@ -129,6 +127,17 @@ pub fn run(args: &BenchArgs) -> Result<String, Failure> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
+    if let Some(unknown) = only.iter().find(|o| {
+        !cases(args.quick)
+            .iter()
+            .any(|(id, _, _)| selected(id, std::slice::from_ref(o)))
+    }) {
+        let known: Vec<String> = NAMES.iter().map(|(i, n)| format!("{i} ({n})")).collect();
+        return Err(Failure::usage(format!(
+            "--only {unknown:?}: no such workload; use {}",
+            known.join(", ")
+        )));
+    }
     let exe = std::env::current_exe()
         .map_err(|e| Failure::data(format!("cannot find the xent binary: {e}")))?;
     let mut text = String::new();

@@ -7,8 +7,9 @@ use crate::output::json_number;
 use serde_json::{json, Map, Value};
 use xent::estimate::{
     chi_squared_independence, entropy_in_base, entropy_with_bootstrap,
-    mutual_information_from_counts, Estimate, Estimator, FrequencyEstimator,
+    mutual_information_from_counts, Contingency, Estimate, Estimator, FrequencyEstimator,
 };
+use xent::Shortest;
 
 pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
     let (counts, samples, method, alphabet, bootstrap, seed) = match what {
@@ -40,6 +41,20 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         }
         counts.resize(*k, 0.0);
     }
+    if let Some(r) = bootstrap {
+        // A replicate draws n outcomes (a normal approximation per count beyond 10⁷) and
+        // estimates over K counts: bounded so that a large n cannot make the run endless.
+        let n: f64 = counts.iter().filter(|c| c.is_finite()).sum();
+        let work = *r as f64 * (n.min(1e7) + counts.len() as f64);
+        if work > crate::limits::MAX_BOOTSTRAP_WORK {
+            return Err(Failure::usage(format!(
+                "--bootstrap {r}: {r} replicates of {} draws and {} counts is more than the \
+                 limit of 10⁹ steps; use fewer replicates",
+                Shortest(n.min(1e7)),
+                counts.len()
+            )));
+        }
+    }
     let unit = common.base.unit();
     let estimate = |e: Estimator| {
         let result = match bootstrap {
@@ -52,6 +67,10 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         };
         result.map_err(|err| match err {
             xent::Error::ZeroSum { .. } => Failure::data("counts: every count is 0"),
+            xent::Error::SumOverflow { .. } => Failure::data(
+                "counts: the counts sum to more than the largest number (1.8e308); divide \
+                 them by a common factor",
+            ),
             other => Failure::data(format!("counts: {other}")),
         })
     };
@@ -69,7 +88,7 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         }
         let mut text = format!("{:<14} H [{unit}]\n", "method");
         for (name, e) in results {
-            text.push_str(&format!("{name:<14} {}\n", e.value));
+            text.push_str(&format!("{name:<14} {}\n", Shortest(e.value)));
         }
         return Ok(text);
     }
@@ -103,8 +122,12 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         }
         _ => method.to_string(),
     };
-    Ok(match (lambda, sd) {
-        (Some(l), _) => format!("H = {value} {unit} ({about}, shrinkage intensity λ = {l})\n"),
+    let value = Shortest(value);
+    Ok(match (lambda, sd.map(Shortest)) {
+        (Some(l), _) => format!(
+            "H = {value} {unit} ({about}, shrinkage intensity λ = {})\n",
+            Shortest(l)
+        ),
         (_, Some(sd)) => format!("H = {value} ± {sd} {unit} ({about}, standard deviation)\n"),
         _ => format!("H = {value} {unit} ({about})\n"),
     })
@@ -126,20 +149,79 @@ fn load_counts(text: &str) -> Result<Vec<f64>, Failure> {
     }
 }
 
-/// Counts of the distinct lines of a text file.
-fn count_samples(path: &std::path::Path) -> Result<Vec<f64>, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::data(format!("{}: {e}", path.display())))?;
-    let mut counts: std::collections::BTreeMap<&str, f64> = std::collections::BTreeMap::new();
-    for line in text.lines() {
-        *counts
-            .entry(line.strip_suffix('\r').unwrap_or(line))
-            .or_insert(0.0) += 1.0;
+/// Opens a samples file as lines: each at most the line-length limit, a UTF-8 byte-order
+/// mark at the start dropped, `\r\n` accepted. Calls `each(line_number, text)` for every
+/// line that is not blank.
+fn for_each_sample_line(
+    path: &std::path::Path,
+    mut each: impl FnMut(usize, &str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure::data(format!("{}: {e}", path.display()));
+    if path.is_dir() {
+        return Err(Failure::data(format!(
+            "{}: is a directory, not a file",
+            path.display()
+        )));
     }
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let limit = crate::limits::max_line_bytes();
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        let n =
+            xent::data::read_line_limited(&mut reader, &mut line, limit, number).map_err(|e| {
+                match e {
+                    xent::Error::LineTooLong { .. } => Failure::data(format!(
+                        "{}:{number}: the line is longer than {limit} bytes (raise \
+                     --max-line-bytes if it is meant)",
+                        path.display()
+                    )),
+                    other => Failure::data(format!("{}: {other}", path.display())),
+                }
+            })?;
+        if n == 0 {
+            break;
+        }
+        let mut bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if number == 1 {
+            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            Failure::data(format!(
+                "{}:{number}:{}: bytes that are not UTF-8 text",
+                path.display(),
+                e.valid_up_to() + 1
+            ))
+        })?;
+        if !text.trim().is_empty() {
+            each(number, text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts of the distinct lines of a text file (blank lines are not samples).
+fn count_samples(path: &std::path::Path) -> Result<Vec<f64>, Failure> {
+    let mut counts: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    for_each_sample_line(path, |_, text| {
+        match counts.get_mut(text) {
+            Some(c) => *c += 1.0,
+            None => {
+                counts.insert(text.to_string(), 1.0);
+            }
+        }
+        Ok(())
+    })?;
     if counts.is_empty() {
         return Err(Failure::data(format!("{}: no samples", path.display())));
     }
-    Ok(counts.into_values().collect())
+    // The estimators do not depend on the order of the counts; sorted, the result does not
+    // depend on the hash either.
+    let mut values: Vec<f64> = counts.into_values().collect();
+    values.sort_by(f64::total_cmp);
+    Ok(values)
 }
 
 /// `xent estimate mi`: a contingency table, or two label columns counted into one.
@@ -158,20 +240,30 @@ fn mutual_information(
             )))
         }
     };
-    let counts = match (table, samples) {
-        (Some(t), _) => Operand::load("TABLE", t)?.table.values,
-        (None, Some(path)) => contingency(path)?,
-        (None, None) => return Err(Failure::usage("give TABLE or --samples FILE")),
-    };
-    let nats = mutual_information_from_counts(counts.view(), how).map_err(|e| match e {
+    let table_error = |e: xent::Error| match e {
         xent::Error::ZeroSum { .. } | xent::Error::TableZeroSum { .. } => {
             Failure::data("table: every count is 0")
         }
         other => Failure::data(format!("table: {other}")),
-    })?;
+    };
+    let (nats, (chi2, dof)) = match (table, samples) {
+        (Some(t), _) => {
+            let counts = Operand::load("TABLE", t)?.table.values;
+            (
+                mutual_information_from_counts(counts.view(), how).map_err(table_error)?,
+                chi_squared_independence(counts.view()).map_err(table_error)?,
+            )
+        }
+        (None, Some(path)) => {
+            let counts = contingency(path)?;
+            (
+                counts.mutual_information(how).map_err(table_error)?,
+                counts.chi_squared().map_err(table_error)?,
+            )
+        }
+        (None, None) => return Err(Failure::usage("give TABLE or --samples FILE")),
+    };
     let value = common.base.from_nats(nats);
-    let (chi2, dof) = chi_squared_independence(counts.view())
-        .map_err(|e| Failure::data(format!("table: {e}")))?;
     Ok(if common.json {
         format!(
             "{}\n",
@@ -179,48 +271,34 @@ fn mutual_information(
         )
     } else {
         format!(
-            "I(X;Y) = {value} {} ({method}); Pearson's chi-squared = {chi2} with {dof} degrees of freedom\n",
-            common.base.unit()
+            "I(X;Y) = {} {} ({method}); Pearson's chi-squared = {} with {dof} degrees of freedom\n",
+            Shortest(value),
+            common.base.unit(),
+            Shortest(chi2)
         )
     })
 }
 
-/// A contingency table from a CSV of two label columns (any text).
-fn contingency(path: &std::path::Path) -> Result<ndarray::Array2<f64>, Failure> {
-    use std::collections::BTreeMap;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::data(format!("{}: {e}", path.display())))?;
-    let mut pairs = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let (a, b) = line.split_once(',').ok_or_else(|| {
-            Failure::data(format!(
-                "{}:{}: expected two comma-separated labels",
+/// A contingency table, by its non-zero cells, from a CSV of two label columns (any text).
+fn contingency(path: &std::path::Path) -> Result<Contingency, Failure> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for_each_sample_line(path, |number, text| {
+        let fields: Vec<&str> = text.split(',').collect();
+        match fields[..] {
+            [a, b] => {
+                pairs.push((a.trim().to_string(), b.trim().to_string()));
+                Ok(())
+            }
+            _ => Err(Failure::data(format!(
+                "{}:{number}: expected two comma-separated labels, found {} field{}",
                 path.display(),
-                i + 1
-            ))
-        })?;
-        pairs.push((a.trim().to_string(), b.trim().to_string()));
-    }
+                fields.len(),
+                if fields.len() == 1 { "" } else { "s" }
+            ))),
+        }
+    })?;
     if pairs.is_empty() {
         return Err(Failure::data(format!("{}: no samples", path.display())));
     }
-    let index = |values: Vec<&String>| -> BTreeMap<String, usize> {
-        let mut m = BTreeMap::new();
-        for v in values {
-            let next = m.len();
-            m.entry(v.clone()).or_insert(next);
-        }
-        m
-    };
-    let xs = index(pairs.iter().map(|p| &p.0).collect());
-    let ys = index(pairs.iter().map(|p| &p.1).collect());
-    let mut table = ndarray::Array2::zeros((xs.len(), ys.len()));
-    for (a, b) in &pairs {
-        table[[xs[a], ys[b]]] += 1.0;
-    }
-    Ok(table)
+    Ok(Contingency::from_samples(pairs))
 }

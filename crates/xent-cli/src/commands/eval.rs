@@ -8,7 +8,7 @@ use crate::plot;
 use crate::row_input::{ChunkPlace, Inline, RowInput};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::Array2;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::IsTerminal;
 use xent::eval::{EvalOptions, Evaluator, Labels, Predictions};
 
@@ -19,6 +19,7 @@ const CHUNK_VALUES: usize = 1 << 16;
 pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     if let Some(path) = &args.plot {
         plot::check_extension(path).map_err(Failure::usage)?;
+        xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
     }
     if let Some(eps) = args.clip {
         if !(eps > 0.0 && eps < 0.5) {
@@ -93,19 +94,6 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     let base = common.base;
     let b = |nats: f64| base.from_nats(nats);
     if common.json {
-        let per_class: Vec<Value> = report
-            .per_class
-            .iter()
-            .map(|c| {
-                json!({
-                    "class": c.class,
-                    "support": json_number(c.support),
-                    "precision": json_number(c.precision),
-                    "recall": json_number(c.recall),
-                    "log_loss": json_number(b(c.log_loss)),
-                })
-            })
-            .collect();
         let object = json!({
             "log_loss": json_number(b(report.log_loss)),
             "log_loss_se": json_number(b(report.log_loss_se)),
@@ -120,8 +108,28 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             "mean_kl": json_number(b(report.mean_kl)),
             "n_samples": report.n_samples,
             "n_classes": report.n_classes,
-            "per_class": per_class,
         });
+        // The per-class list is written entry by entry: as one JSON tree, a million classes
+        // would take gigabytes.
+        let head = object.to_string();
+        let mut text = String::with_capacity(head.len() + 100 * report.per_class.len());
+        text.push_str(head.strip_suffix('}').unwrap_or(&head));
+        text.push_str(",\"per_class\":[");
+        for (i, c) in report.per_class.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            let entry = json!({
+                "class": c.class,
+                "support": json_number(c.support),
+                "precision": json_number(c.precision),
+                "recall": json_number(c.recall),
+                "log_loss": json_number(b(c.log_loss)),
+            });
+            text.push_str(&entry.to_string());
+        }
+        text.push_str("]}");
+        let object = text;
         return Ok(format!("{object}\n"));
     }
     let unit = base.unit();

@@ -16,6 +16,18 @@ type Computed = (LossValue<f64>, Option<Array2<f64>>);
 
 /// Runs one loss command and renders its result.
 pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
+    let grad = match kind {
+        LossKind::Mse { common, .. }
+        | LossKind::Bce { common, .. }
+        | LossKind::CrossEntropy { common, .. }
+        | LossKind::CategoricalCrossEntropy { common, .. }
+        | LossKind::Nll { common, .. }
+        | LossKind::KlDiv { common, .. }
+        | LossKind::Focal { common, .. } => &common.grad,
+    };
+    if let Some(path) = grad {
+        xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
+    }
     let (computed, args) = match kind {
         LossKind::Mse {
             input,
@@ -200,6 +212,33 @@ impl Pair {
     }
 
     fn fail(&self, e: xent::Error, extra: Option<&Operand>) -> Failure {
+        // Weights given as options are blamed by their option's name, not the data's.
+        if let xent::Error::ShapeMismatch {
+            input,
+            expected,
+            found,
+            ..
+        } = &e
+        {
+            let option = match *input {
+                "weight" if extra.is_none() => Some(("--weight", "classes")),
+                "pos_weight" => Some(("--pos-weight", "columns")),
+                _ => None,
+            };
+            if let Some((option, what)) = option {
+                return Failure::data(format!(
+                    "{option} has {} value{}, but {} has {} {what}",
+                    found.iter().product::<usize>(),
+                    if found.iter().product::<usize>() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
+                    self.input.describe(),
+                    expected.iter().product::<usize>()
+                ));
+            }
+        }
         let mut operands: Vec<(&str, &dyn Place)> =
             vec![(self.input_name, &self.input), ("target", &self.target)];
         if let Some(w) = extra {
@@ -303,7 +342,7 @@ fn inline_list(option: &str, text: &str) -> Result<Vec<f64>, Failure> {
 fn render(json: bool, (value, grad): Computed, args: &LossCommon) -> Result<String, Failure> {
     let mut text = match (&value, json) {
         (LossValue::Scalar(v), true) => format!("{}\n", json!({ "loss": json_number(*v) })),
-        (LossValue::Scalar(v), false) => format!("loss = {v}\n"),
+        (LossValue::Scalar(v), false) => format!("loss = {}\n", xent::Shortest(*v)),
         (LossValue::PerSample(a), true) => {
             let values: Vec<Value> = a.iter().map(|&v| json_number(v)).collect();
             format!("{}\n", json!({ "loss": values }))
@@ -311,7 +350,7 @@ fn render(json: bool, (value, grad): Computed, args: &LossCommon) -> Result<Stri
         (LossValue::PerSample(a), false) => {
             let mut text = String::from("row\tloss\n");
             for (i, v) in a.iter().enumerate() {
-                text.push_str(&format!("{}\t{v}\n", i + 1));
+                text.push_str(&format!("{}\t{}\n", i + 1, xent::Shortest(*v)));
             }
             text
         }

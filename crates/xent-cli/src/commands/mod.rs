@@ -10,13 +10,26 @@ use crate::args::{Cli, Command, Common};
 use crate::failure::Failure;
 use crate::operand::Operand;
 use crate::output;
+use crate::sink::Stdout;
 use ndarray::{Array2, ArrayView2};
 use xent::activation::{LogSoftmax, RowActivation, Softmax};
 use xent::measure::Options;
 use xent::{Base, InputPolicy};
 
-/// Runs the parsed command line and returns what to print.
-pub fn run(cli: &Cli) -> Result<String, Failure> {
+/// Runs the parsed command line, writing its results to `out`.
+pub fn run(cli: &Cli, out: &mut Stdout) -> Result<(), Failure> {
+    match &cli.command {
+        // Training prints its table as it goes; prediction its summary after its output.
+        Command::Train(args) => return train::run(&cli.common, args, out),
+        Command::Predict(args) => return predict::run(&cli.common, args, out),
+        _ => {}
+    }
+    let text = render(cli)?;
+    out.write(&text)
+}
+
+/// Runs every command but `train`, and returns what to print.
+fn render(cli: &Cli) -> Result<String, Failure> {
     let common = &cli.common;
     let options = Options::new()
         .base(common.base)
@@ -64,11 +77,11 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
             ))
         }
         Command::Loss { kind } => loss::run(common, kind),
-        Command::Train(args) => train::run(common, args),
+        Command::Train(_) => unreachable!("run() handles train"),
         Command::Estimate { what } => estimate::run(common, what),
         Command::Eval(args) => eval::run(common, args),
         Command::Bench(args) => crate::bench::run(args),
-        Command::Predict(args) => predict::run(common, args),
+        Command::Predict(_) => unreachable!("run() handles predict"),
         Command::MutualInformation { joint } => {
             let joint = Operand::load("JOINT", joint)?;
             if joint.is_vector() {

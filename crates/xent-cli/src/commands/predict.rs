@@ -4,17 +4,29 @@ use crate::args::{Common, PredictArgs};
 use crate::data_spec::DataSpec;
 use crate::failure::Failure;
 use crate::output::json_number;
+use crate::sink::Stdout;
 use ndarray::Array2;
 use serde_json::json;
 use xent::train::{Model, ModelKind, Targets};
 
-pub fn run(common: &Common, args: &PredictArgs) -> Result<String, Failure> {
-    let model = Model::load(&args.model).map_err(|e| Failure::data(e.to_string()))?;
+pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), Failure> {
+    if let Some(path) = &args.out {
+        xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
+    }
+    let model = Model::load(&args.model).map_err(|e| Failure::in_file(&args.model, e))?;
     let spec = DataSpec::parse(&args.data)?;
     let data = spec.load_for_prediction()?;
-    let predictions = model
-        .predict(data.features.view())
-        .map_err(|e| Failure::data(format!("{}: {e}", args.model.display())))?;
+    let predictions = model.predict(data.features.view()).map_err(|e| match e {
+        xent::Error::ShapeMismatch { .. } => Failure::data(format!(
+            "{}: the model takes {} feature{}, but the data ({}) has {}",
+            args.model.display(),
+            model.inputs(),
+            if model.inputs() == 1 { "" } else { "s" },
+            args.data,
+            data.features.ncols()
+        )),
+        other => Failure::data(format!("{}: {other}", args.model.display())),
+    })?;
     let accuracy = match (&data.targets, model.kind) {
         (Targets::Classes { labels, .. }, ModelKind::Softmax | ModelKind::Logistic) => Some(
             predictions
@@ -64,7 +76,12 @@ pub fn run(common: &Common, args: &PredictArgs) -> Result<String, Failure> {
             (_, Some(m)) => format!("mse {m:.6} on {} samples", predictions.len()),
             _ => format!("{} predictions", predictions.len()),
         };
-        eprintln!("{summary}");
+        // The summary goes to stderr once the predictions are out, so that it does not mix
+        // with them and is not printed when they could not be written.
+        out.write(&text)?;
+        out.flush()?;
+        crate::sink::error_line(&summary);
+        return Ok(());
     }
-    Ok(text)
+    out.write(&text)
 }

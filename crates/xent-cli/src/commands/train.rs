@@ -6,17 +6,22 @@ use crate::data_spec::DataSpec;
 use crate::failure::Failure;
 use crate::output::json_number;
 use crate::plot;
+use crate::sink::Stdout;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use xent::train::{evaluate, EpochReport, Model, ModelKind, Progress, Scaling, Sgd, Targets};
 
-pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
+pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Failure> {
     let spec = DataSpec::parse(&args.data)?;
+    // Every output is checked before the data is read, so that a typo costs no training run.
     if let Some(path) = &args.plot {
         plot::check_extension(path).map_err(Failure::usage)?;
     }
-    let mut split = spec.load(args.seed)?;
+    for path in [&args.plot, &args.save].into_iter().flatten() {
+        xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
+    }
+    let mut split = spec.load(args.seed, args.classes)?;
     let scaling = parse_scaling(
         args.scale.as_deref().unwrap_or(spec.default_scale()),
         &split.train,
@@ -41,26 +46,24 @@ pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
         .momentum(args.momentum)
         .weight_decay(args.weight_decay)
         .seed(args.seed);
+    sgd.validate().map_err(|e| Failure::usage(e.to_string()))?;
 
     let regression = kind == ModelKind::Linear;
     let metric = if regression { "mse" } else { "acc" };
-    let mut out = std::io::stdout().lock();
     if !common.json {
         let classes = match &split.train.targets {
             Targets::Classes { classes, .. } => format!(", {classes} classes"),
             Targets::Values(_) => String::new(),
         };
-        let _ = writeln!(
-            out,
+        out.line(&format!(
             "{} regression on {}: {} training / {} test samples, {} features{classes}",
             kind_name(kind),
             split.train.name,
             split.train.len(),
             split.test.len(),
             split.train.features.ncols()
-        );
-        let _ = writeln!(
-            out,
+        ))?;
+        out.line(&format!(
             "{:>5}  {:>10}  {:>9}  {:>10}  {:>9}  {:>8}",
             "epoch",
             "train loss",
@@ -68,9 +71,12 @@ pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
             "test loss",
             format!("test {metric}"),
             "seconds"
-        );
+        ))?;
     }
     let bar = progress_bar(common.json);
+    // The first failed write of the table (a closed pipe, a full disk) is kept and reported
+    // once training ends; nothing more is written after it.
+    let mut written: Result<(), Failure> = Ok(());
     let reports = sgd
         .fit(&mut model, &split.train, Some(&split.test), |p| match p {
             Progress::Batch { done, total } => {
@@ -83,13 +89,23 @@ pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
                 } else {
                     epoch_row(r)
                 };
-                bar.suspend(|| {
-                    let _ = writeln!(out, "{line}");
-                });
+                if written.is_ok() {
+                    written = bar.suspend(|| out.line(&line));
+                }
             }
         })
         .map_err(compute)?;
     bar.finish_and_clear();
+    // The model is saved before anything else can fail: a failing plot or a closed pipe
+    // does not lose a trained model.
+    if let Some(path) = &args.save {
+        model.save(path).map_err(compute)?;
+    }
+    let plotted = match &args.plot {
+        Some(path) => plot::training_curves(path, &reports).map_err(Failure::data),
+        None => Ok(()),
+    };
+    written?;
 
     let (train_loss, train_metric) = evaluate(&model, &split.train).map_err(compute)?;
     let (test_loss, test_metric) = evaluate(&model, &split.test).map_err(compute)?;
@@ -102,15 +118,14 @@ pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
         last.insert("test_loss".into(), json_number(test_loss));
         last.insert(metric_key("test", regression), json_number(test_metric));
         last.insert("seconds_per_epoch".into(), json_number(per_epoch));
-        let _ = writeln!(out, "{}", Value::Object(last));
+        out.line(&Value::Object(last).to_string())?;
     } else {
         let what = if regression { "MSE" } else { "accuracy" };
-        let _ = writeln!(
-            out,
+        out.line(&format!(
             "trained: train loss {train_loss:.4}, train {what} {train_metric:.4}, \
              test loss {test_loss:.4}, test {what} {test_metric:.4}; \
              {per_epoch:.4} s per epoch (median)"
-        );
+        ))?;
         if regression {
             let w: Vec<String> = model
                 .weights
@@ -118,22 +133,25 @@ pub fn run(common: &Common, args: &TrainArgs) -> Result<String, Failure> {
                 .iter()
                 .map(|v| format!("{v:.4}"))
                 .collect();
-            let _ = writeln!(out, "weights [{}], bias {:.4}", w.join(", "), model.bias[0]);
-        }
-    }
-    if let Some(path) = &args.plot {
-        plot::training_curves(path, &reports).map_err(Failure::data)?;
-        if !common.json {
-            let _ = writeln!(out, "plot written to {}", path.display());
+            out.line(&format!(
+                "weights [{}], bias {:.4}",
+                w.join(", "),
+                model.bias[0]
+            ))?;
         }
     }
     if let Some(path) = &args.save {
-        model.save(path).map_err(compute)?;
         if !common.json {
-            let _ = writeln!(out, "model saved to {}", path.display());
+            out.line(&format!("model saved to {}", path.display()))?;
         }
     }
-    Ok(String::new())
+    plotted?;
+    if let Some(path) = &args.plot {
+        if !common.json {
+            out.line(&format!("plot written to {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn kind_name(kind: ModelKind) -> &'static str {
@@ -160,9 +178,6 @@ fn parse_scaling(text: &str, train: &xent::train::Dataset) -> Result<Scaling, Fa
 /// Sizes rayon's global pool, which the training loop splits each batch over; must run
 /// before anything else uses the pool.
 fn configure_threads(threads: usize) -> Result<(), Failure> {
-    if threads == 0 {
-        return Err(Failure::usage("--threads must be at least 1"));
-    }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global()

@@ -1,7 +1,8 @@
 //! A strict reader for headerless numeric CSV: one row of comma-separated numbers per line.
 
 use super::Table;
-use crate::Error;
+use crate::shortest::{excerpt, EXCERPT_CHARS};
+use crate::{Error, Shortest};
 use ndarray::Array2;
 
 /// Parses numeric CSV: one row per line, spaces around fields ignored, blank lines and lines
@@ -99,7 +100,7 @@ impl LineParser {
         let before = out.len();
         let mut start = 0;
         for field in line.split(|&b| b == delimiter) {
-            let number = field.trim_ascii();
+            let number = unquote(field.trim_ascii());
             let parsed = std::str::from_utf8(number)
                 .ok()
                 .and_then(|text| text.parse::<f64>().ok());
@@ -133,12 +134,21 @@ impl LineParser {
 /// A first line in which every field is non-empty text that is not a number.
 fn is_header(line: &[u8], delimiter: u8) -> bool {
     line.split(|&b| b == delimiter).all(|f| {
-        let f = f.trim_ascii();
+        let f = unquote(f.trim_ascii());
         !f.is_empty()
             && std::str::from_utf8(f)
                 .map(|t| t.parse::<f64>().is_err())
                 .unwrap_or(true)
     })
+}
+
+/// A field without the double quotes around it: `"0.5"` is the number 0.5, as spreadsheets
+/// and pandas write it (a quoted field that holds the delimiter is not supported).
+fn unquote(field: &[u8]) -> &[u8] {
+    match field {
+        [b'"', inner @ .., b'"'] => inner.trim_ascii(),
+        _ => field,
+    }
 }
 
 /// The error for a field at byte `offset` of `line` that is not a number: where it starts,
@@ -155,7 +165,7 @@ fn field_error(line: &[u8], line_no: usize, offset: usize, field: &[u8]) -> Erro
     Error::Parse {
         line: line_no,
         column: prefix.chars().count() + 1,
-        text: String::from_utf8_lossy(field).into_owned(),
+        text: excerpt(&String::from_utf8_lossy(field), EXCERPT_CHARS),
     }
 }
 
@@ -184,21 +194,11 @@ fn check_utf8(line: &[u8], line_no: usize) -> Result<(), Error> {
 pub fn to_csv(values: ndarray::ArrayView2<'_, f64>) -> String {
     let mut text = String::new();
     for row in values.rows() {
-        let fields: Vec<String> = row.iter().map(|v| format_number(*v)).collect();
+        let fields: Vec<String> = row.iter().map(|v| Shortest(*v).to_string()).collect();
         text.push_str(&fields.join(","));
         text.push('\n');
     }
     text
-}
-
-/// Shortest round-trip text, with exponents for very large or small magnitudes.
-fn format_number(v: f64) -> String {
-    let a = v.abs();
-    if a != 0.0 && a.is_finite() && !(1e-5..1e16).contains(&a) {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
 }
 
 /// A tab or a semicolon when the line has one and no comma; a comma otherwise.
@@ -279,6 +279,22 @@ mod tests {
             parse_csv(b"a,b\n").unwrap_err(),
             Error::Empty { input: "csv" }
         );
+    }
+
+    #[test]
+    fn quoted_numbers_are_numbers_and_long_fields_are_cut() {
+        // A first row of quoted numbers is data, not a header.
+        let t = parse_csv(b"\"1\",\"2\"\n\" 3 \",4\n").unwrap();
+        assert_eq!(t.values, ndarray::array![[1.0, 2.0], [3.0, 4.0]]);
+        let t = parse_csv(b"\"a\",\"b\"\n1,2\n").unwrap();
+        assert_eq!(t.values, ndarray::array![[1.0, 2.0]]);
+        let mut text = b"1,".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 100_000));
+        let err = parse_csv(&text).unwrap_err();
+        let Error::Parse { text, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(text, &format!("{}… (100000 bytes)", "x".repeat(60)));
     }
 
     #[test]

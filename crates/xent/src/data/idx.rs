@@ -35,12 +35,35 @@ pub struct IdxArray {
 /// # Ok::<(), xent::Error>(())
 /// ```
 pub fn parse_idx(bytes: &[u8]) -> Result<IdxArray, Error> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        read_idx_stream(flate2::read::GzDecoder::new(bytes))
-    } else {
-        read_idx_stream(bytes)
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return read_idx_stream(bytes);
     }
+    // The buffered decoder reads no further than its member's end, so what is left of the
+    // slice afterwards is what follows the gzip trailer.
+    let mut rest = bytes;
+    let mut decoder = flate2::bufread::GzDecoder::new(&mut rest);
+    let idx = read_idx_stream(&mut decoder)?;
+    // Reading to the end makes the decoder check the trailer's CRC-32 and length.
+    let mut tail = Vec::new();
+    match decoder.read_to_end(&mut tail) {
+        Ok(0) => {}
+        Ok(_) => unreachable!("read_idx_stream read the data to its end"),
+        Err(e) => return Err(bad(format!("the gzip stream is corrupt: {e}"))),
+    }
+    drop(decoder);
+    if !rest.is_empty() {
+        return Err(bad(format!(
+            "{} bytes follow the end of the gzip stream",
+            rest.len()
+        )));
+    }
+    Ok(idx)
 }
+
+/// The most elements an IDX array may hold: 2²⁸ bytes (256 MiB), which the training set
+/// holds as 1 GiB of `f32` features, more than five times the 47 MB of MNIST's training
+/// images. A larger claim is refused before anything is inflated.
+pub const MAX_IDX_ELEMENTS: usize = 1 << 28;
 
 fn read_idx_stream(mut stream: impl Read) -> Result<IdxArray, Error> {
     let mut magic = [0u8; 4];
@@ -71,6 +94,12 @@ fn read_idx_stream(mut stream: impl Read) -> Result<IdxArray, Error> {
         .iter()
         .try_fold(1usize, |acc, &d| acc.checked_mul(d))
         .ok_or_else(|| bad(format!("the dimensions {dims:?} overflow")))?;
+    if expected > MAX_IDX_ELEMENTS {
+        return Err(bad(format!(
+            "the dimensions {dims:?} make {expected} elements, more than the limit of \
+             {MAX_IDX_ELEMENTS}"
+        )));
+    }
     let mut data = Vec::new();
     // Reads at most `expected` bytes: the buffer grows with what the stream really holds.
     let read = stream
@@ -84,10 +113,14 @@ fn read_idx_stream(mut stream: impl Read) -> Result<IdxArray, Error> {
         )));
     }
     let mut extra = [0u8; 1];
-    if stream.read(&mut extra).unwrap_or(0) > 0 {
-        return Err(bad(format!(
-            "the data is longer than the {expected} bytes the header declares ({dims:?})"
-        )));
+    match stream.read(&mut extra) {
+        Ok(0) => {}
+        Ok(_) => {
+            return Err(bad(format!(
+                "the data is longer than the {expected} bytes the header declares ({dims:?})"
+            )))
+        }
+        Err(e) => return Err(bad(format!("the gzip stream is corrupt: {e}"))),
     }
     Ok(IdxArray { dims, data })
 }
@@ -129,8 +162,8 @@ mod tests {
 
     #[test]
     fn lying_headers_fail_without_allocating_the_claim() {
-        // 10^12 one-byte labels claimed, 3 present.
-        let n = 1_000_000_000_000u64;
+        // 10^8 one-byte labels claimed (under the limit), 3 present.
+        let n = 100_000_000u64;
         let mut file = vec![0u8, 0, 8, 2];
         file.extend(((n / 1_000_000) as u32).to_be_bytes());
         file.extend(1_000_000u32.to_be_bytes());
@@ -139,6 +172,48 @@ mod tests {
             let err = parse_idx(&bytes).unwrap_err();
             assert!(err.to_string().contains("has only 3"), "{err}");
         }
+    }
+
+    #[test]
+    fn gzip_trailers_are_checked() {
+        let file = [0u8, 0, 8, 1, 0, 0, 0, 4, 1, 2, 3, 4];
+        let good = gzip(&file);
+        assert_eq!(parse_idx(&good).unwrap().data, vec![1, 2, 3, 4]);
+        // A wrong CRC-32 (the trailer's first four bytes).
+        let mut bad_crc = good.clone();
+        let n = bad_crc.len();
+        bad_crc[n - 8] ^= 0x55;
+        let err = parse_idx(&bad_crc).unwrap_err().to_string();
+        assert!(err.contains("gzip stream is corrupt"), "{err}");
+        // A wrong length (the trailer's last four bytes).
+        let mut bad_len = good.clone();
+        bad_len[n - 1] ^= 0x01;
+        assert!(parse_idx(&bad_len).is_err());
+        // Garbage after the stream.
+        let mut trailing = good.clone();
+        trailing.extend_from_slice(b"junk");
+        assert_eq!(
+            parse_idx(&trailing).unwrap_err().to_string(),
+            "malformed IDX file: 4 bytes follow the end of the gzip stream"
+        );
+        // A truncated stream.
+        assert!(parse_idx(&good[..n - 3]).is_err());
+    }
+
+    #[test]
+    fn claims_beyond_the_limit_are_refused_before_inflating() {
+        // A gzip bomb: 2^30 zero bytes behind a header that claims them all.
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&[0, 0, 8, 3, 0, 0, 0x40, 0, 0, 0, 0x04, 0, 0, 0, 0x04, 0])
+            .unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            e.write_all(&zeros).unwrap();
+        }
+        let bomb = e.finish().unwrap();
+        assert!(bomb.len() < 1 << 20);
+        let err = parse_idx(&bomb).unwrap_err().to_string();
+        assert!(err.contains("more than the limit of 268435456"), "{err}");
     }
 
     #[test]

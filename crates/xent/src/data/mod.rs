@@ -5,17 +5,20 @@
 //! numbers row by row in `f64` (exact for `f32` sources) and remembers, for text sources, the
 //! line each row came from, so that errors about a row can name the line.
 
+mod atomic;
+mod bounded;
 mod csv;
 mod digits;
 mod idx;
 mod npy;
 mod stream;
 
+pub use atomic::{check_writable, write_atomically};
 pub use csv::{parse_csv, to_csv};
 pub use digits::digits;
-pub use idx::{parse_idx, IdxArray};
+pub use idx::{parse_idx, IdxArray, MAX_IDX_ELEMENTS};
 pub use npy::{parse_npy, to_npy};
-pub use stream::{Chunk, TableReader};
+pub use stream::{Chunk, TableReader, DEFAULT_MAX_LINE_BYTES};
 
 use crate::Error;
 use ndarray::{Array2, ArrayView1};
@@ -108,6 +111,29 @@ pub fn parse_inline(text: &str) -> Result<Table, Error> {
 /// [`Error::Io`] when the file cannot be read (missing, a directory, no permission), and the
 /// format's errors from [`parse_csv`] or [`parse_npy`].
 pub fn read_table(path: &Path) -> Result<Table, Error> {
+    TableReader::open(path, None)?.read_all()
+}
+
+/// Reads a whole file of at most `limit` bytes; `what` names it in the error for a larger
+/// one (`"a model file"`). A device or pipe that never ends (`/dev/zero`) stops at the limit.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read or is a directory, [`Error::InputTooLarge`]
+/// when it holds more than `limit` bytes.
+///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join(format!("xent-capped-{}.txt", std::process::id()));
+/// std::fs::write(&path, "0123456789").unwrap();
+/// assert_eq!(xent::data::read_capped(&path, 10, "a test file")?.len(), 10);
+/// assert!(matches!(
+///     xent::data::read_capped(&path, 9, "a test file"),
+///     Err(xent::Error::InputTooLarge { limit: 9, .. })
+/// ));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, Error> {
     let io_error = |e: std::io::Error| Error::Io {
         path: path.display().to_string(),
         message: e.to_string(),
@@ -118,18 +144,53 @@ pub fn read_table(path: &Path) -> Result<Table, Error> {
             message: "is a directory, not a file".into(),
         });
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    let is_npy = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
-    if is_npy {
-        parse_npy(&bytes)
-    } else {
-        parse_csv(&bytes)
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    bounded::read_to_end(file, limit)
+        .map_err(io_error)?
+        .ok_or_else(|| Error::InputTooLarge {
+            path: path.display().to_string(),
+            what,
+            limit,
+        })
+}
+
+/// Reads one line (with its `\n`, if any) into `buf`, without letting `buf` grow past
+/// `limit + 1` bytes: returns the bytes read (0 at the end), or [`Error::LineTooLong`]
+/// naming `line_number` for a longer line. For readers of text that is not a table.
+///
+/// # Errors
+/// [`Error::LineTooLong`], and [`Error::Io`] (path `"input"`) when reading fails.
+///
+/// # Example
+/// ```
+/// let mut input = std::io::Cursor::new("short\nmuch too long\n");
+/// let mut line = Vec::new();
+/// assert_eq!(xent::data::read_line_limited(&mut input, &mut line, 8, 1)?, 6);
+/// line.clear();
+/// assert!(xent::data::read_line_limited(&mut input, &mut line, 8, 2).is_err());
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn read_line_limited(
+    reader: &mut dyn std::io::BufRead,
+    buf: &mut Vec<u8>,
+    limit: u64,
+    line_number: usize,
+) -> Result<usize, Error> {
+    match bounded::read_line(reader, buf, limit) {
+        Ok(Some(n)) => Ok(n),
+        Ok(None) => Err(Error::LineTooLong {
+            line: line_number,
+            limit,
+        }),
+        Err(e) => Err(Error::Io {
+            path: "input".into(),
+            message: e.to_string(),
+        }),
     }
 }
 
-/// Writes a 2-D array to a `.npy` file (little-endian f8) or, for any other extension, CSV.
+/// Writes a 2-D array to a `.npy` file (little-endian f8) or, for any other extension, CSV,
+/// atomically ([`write_atomically`]): a failed write leaves the old file as it was.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be written.
@@ -152,8 +213,5 @@ pub fn write_table(path: &Path, values: ndarray::ArrayView2<'_, f64>) -> Result<
     } else {
         to_csv(values).into_bytes()
     };
-    std::fs::write(path, bytes).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })
+    write_atomically(path, |w| w.write_all(&bytes))
 }

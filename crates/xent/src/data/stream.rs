@@ -66,7 +66,17 @@ pub struct TableReader {
     source: Source,
     rows_read: usize,
     bytes_read: u64,
+    max_line_bytes: u64,
 }
+
+/// The longest line a [`TableReader`] takes by default: 1 GiB. A longer line (an endless
+/// one, such as `/dev/zero`'s) is an [`Error::LineTooLong`], not a buffer that grows until
+/// memory runs out.
+pub const DEFAULT_MAX_LINE_BYTES: u64 = 1 << 30;
+
+/// Bytes of a Fortran-order NPY array read per column at a time: the columns of a block of
+/// rows are read in long runs, so a chunk of a few rows costs no seek of its own.
+const FORTRAN_BLOCK_BYTES: usize = 1 << 22;
 
 enum Source {
     Csv {
@@ -80,6 +90,8 @@ enum Source {
         reader: BufReader<File>,
         layout: Layout,
         bytes: Vec<u8>,
+        /// Fortran order: a block of rows decoded column by column, and its first row.
+        block: Option<(usize, Array2<f64>)>,
     },
 }
 
@@ -147,8 +159,71 @@ impl TableReader {
                 reader,
                 layout,
                 bytes: Vec::new(),
+                block: None,
             },
             rows_read: 0,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+        })
+    }
+
+    /// Sets the longest line a CSV source may have (default [`DEFAULT_MAX_LINE_BYTES`]);
+    /// a longer one is an [`Error::LineTooLong`] naming it.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::data::TableReader;
+    /// let text = "1,2\n3,4,5,6,7,8\n";
+    /// let mut reader = TableReader::from_csv(std::io::Cursor::new(text), None).max_line_bytes(8);
+    /// assert_eq!(
+    ///     reader.next_rows(5).unwrap_err(),
+    ///     xent::Error::LineTooLong { line: 2, limit: 8 }
+    /// );
+    /// ```
+    pub fn max_line_bytes(mut self, limit: u64) -> TableReader {
+        self.max_line_bytes = limit;
+        self
+    }
+
+    /// Reads every row that is left into one [`Table`](super::Table) (a 1-D NPY array as one row, as
+    /// [`parse_npy`](super::parse_npy) gives it), with the lines of CSV rows.
+    ///
+    /// # Errors
+    /// As [`TableReader::next_rows`].
+    ///
+    /// # Example
+    /// ```
+    /// use xent::data::TableReader;
+    /// let reader = TableReader::from_csv(std::io::Cursor::new("a,b\n1,2\n\n3,4\n"), None);
+    /// let table = reader.read_all()?;
+    /// assert_eq!(table.values, ndarray::array![[1.0, 2.0], [3.0, 4.0]]);
+    /// assert_eq!(table.lines, Some(vec![2, 4]));
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn read_all(mut self) -> Result<super::Table, Error> {
+        let mut values = Vec::new();
+        let mut lines = Vec::new();
+        let mut width = 0;
+        let mut text = false;
+        while let Some(chunk) = self.next_rows(1 << 14)? {
+            width = chunk.values.ncols();
+            if let Some(l) = chunk.lines {
+                text = true;
+                lines.extend(l);
+            }
+            values.extend(chunk.values);
+        }
+        let one_dimensional = self.one_dimensional();
+        let rows = values.len().checked_div(width).unwrap_or(0);
+        let values = if one_dimensional {
+            Array2::from_shape_vec((1, values.len()), values)
+        } else {
+            Array2::from_shape_vec((rows, width), values)
+        }
+        .expect("every chunk has the first one's width");
+        Ok(super::Table {
+            values,
+            one_dimensional,
+            lines: text.then_some(lines),
         })
     }
 
@@ -164,6 +239,7 @@ impl TableReader {
             },
             rows_read: 0,
             bytes_read: 0,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
         }
     }
 
@@ -201,12 +277,10 @@ impl TableReader {
             } => {
                 let mut values = Vec::new();
                 let mut lines = Vec::new();
+                let limit = self.max_line_bytes;
                 while !*finished && lines.len() < max_rows {
                     line.clear();
-                    let n = reader.read_until(b'\n', line).map_err(|e| Error::Io {
-                        path: "input".into(),
-                        message: e.to_string(),
-                    })?;
+                    let n = super::read_line_limited(&mut **reader, line, limit, *line_no + 1)?;
                     if n == 0 {
                         *finished = true;
                         break;
@@ -235,6 +309,7 @@ impl TableReader {
                 reader,
                 layout,
                 bytes,
+                block,
             } => {
                 let left = layout.rows - first_row;
                 // Rows of no columns hold nothing: hand them all over at once.
@@ -248,22 +323,36 @@ impl TableReader {
                 }
                 let size = layout.dtype.size;
                 let cols = layout.cols;
-                bytes.resize(rows * cols * size, 0);
                 let io_error = |e: std::io::Error| Error::Io {
                     path: "NPY file".into(),
                     message: e.to_string(),
                 };
                 let mut values = Array2::zeros((rows, cols));
                 if layout.fortran_order && cols > 1 {
-                    // Column-major: each column's slice of these rows lies elsewhere.
-                    for (j, mut column) in values.columns_mut().into_iter().enumerate() {
-                        let at = layout.data_start + ((j * layout.rows + first_row) * size) as u64;
-                        reader.seek(SeekFrom::Start(at)).map_err(io_error)?;
-                        let part = &mut bytes[..rows * size];
-                        reader.read_exact(part).map_err(io_error)?;
-                        layout.dtype.decode_into(part, column.iter_mut());
+                    // Column-major: each column's slice of these rows lies elsewhere. A block
+                    // of many rows is read a column at a time (one seek per column per block,
+                    // not per chunk) and the chunks are cut out of it.
+                    let covered = block
+                        .as_ref()
+                        .is_some_and(|(start, b)| first_row + rows <= start + b.nrows());
+                    if !covered {
+                        let block_rows = (FORTRAN_BLOCK_BYTES / (cols * size)).max(rows).min(left);
+                        let mut decoded = Array2::zeros((block_rows, cols));
+                        bytes.resize(block_rows * size, 0);
+                        for (j, mut column) in decoded.columns_mut().into_iter().enumerate() {
+                            let at =
+                                layout.data_start + ((j * layout.rows + first_row) * size) as u64;
+                            reader.seek(SeekFrom::Start(at)).map_err(io_error)?;
+                            reader.read_exact(bytes).map_err(io_error)?;
+                            layout.dtype.decode_into(bytes, column.iter_mut());
+                        }
+                        *block = Some((first_row, decoded));
                     }
+                    let (start, decoded) = block.as_ref().expect("filled above");
+                    let offset = first_row - start;
+                    values.assign(&decoded.slice(ndarray::s![offset..offset + rows, ..]));
                 } else {
+                    bytes.resize(rows * cols * size, 0);
                     reader.read_exact(bytes).map_err(io_error)?;
                     layout.dtype.decode_into(bytes, values.iter_mut());
                 }

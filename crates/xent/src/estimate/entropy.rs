@@ -152,6 +152,13 @@ fn total(counts: &[f64]) -> Result<f64, Error> {
             row: 0,
         });
     }
+    if !n.is_finite() {
+        // Every estimator divides by n: with n = ∞ they would all say 0.
+        return Err(Error::SumOverflow {
+            input: "counts",
+            row: 0,
+        });
+    }
     Ok(n)
 }
 

@@ -65,12 +65,14 @@
 //! ```
 
 mod bootstrap;
+mod contingency;
 mod divergence;
 mod entropy;
 mod nsb;
 mod special;
 
 pub use bootstrap::entropy_with_bootstrap;
+pub use contingency::Contingency;
 pub use divergence::{
     chi_squared_independence, kl_from_counts, mutual_information_from_counts, FrequencyEstimator,
 };

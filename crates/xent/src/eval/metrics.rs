@@ -153,6 +153,14 @@ pub struct Evaluator {
     sums: Sums,
 }
 
+/// The most confidence bins an evaluator takes (each bin costs 24 bytes per thread).
+pub const MAX_BINS: usize = 1_000_000;
+
+/// The largest sample weight: with weights at most 10³⁰⁰ the weighted sums of losses (at
+/// most 745 per sample where finite) and of counts cannot overflow before 10⁵ samples, and a
+/// total that still overflows is an error, never a silent 0 or NaN.
+pub const MAX_WEIGHT: f64 = 1e300;
+
 /// Values per block of rows evaluated by one thread. Blocks do not depend on the number of
 /// threads, and their sums are merged in row order, so results do not either.
 const BLOCK_VALUES: usize = 1 << 14;
@@ -248,6 +256,23 @@ impl Evaluator {
                 expected: "must be at least 1",
             });
         }
+        if options.bins > MAX_BINS {
+            return Err(Error::InvalidParameter {
+                name: "bins",
+                value: options.bins as f64,
+                expected: "at most 1000000 bins",
+            });
+        }
+        if let Some(eps) = options.clip {
+            if !(eps > 0.0 && eps < 0.5) {
+                return Err(Error::InvalidParameter {
+                    name: "clip",
+                    value: eps,
+                    expected: "the epsilon must lie in (0, 0.5)",
+                });
+            }
+        }
+        crate::policy::validate_tolerance(options.tolerance)?;
         Ok(Evaluator {
             options,
             shape: None,
@@ -364,6 +389,13 @@ impl Evaluator {
                 row: 0,
             });
         }
+        if !total.is_finite() {
+            // Every mean would be 0 or NaN.
+            return Err(Error::SumOverflow {
+                input: "weights",
+                row: 0,
+            });
+        }
         let log_loss = sums.loss.value() / total;
         let variance = sums.loss_m2 / sums.loss_weight;
         let mut ece = 0.0;
@@ -439,13 +471,13 @@ impl ChunkRows<'_, '_, '_, '_> {
             let weight = match self.weights {
                 Some(w) => {
                     let value = w[i];
-                    if !(value.is_finite() && value >= 0.0) {
+                    if !(value.is_finite() && (0.0..=MAX_WEIGHT).contains(&value)) {
                         return Err(Error::ValueOutOfRange {
                             input: "weights",
                             row: global,
                             col: 0,
                             value,
-                            expected: "sample weights must be finite and ≥ 0",
+                            expected: "sample weights must be finite, ≥ 0 and ≤ 1e300",
                         });
                     }
                     value
@@ -468,8 +500,18 @@ impl ChunkRows<'_, '_, '_, '_> {
                 }
                 Labels::Distributions(d) => {
                     if self.binary && d.ncols() == 1 {
-                        row.y[1] = d[[i, 0]];
-                        row.y[0] = 1.0 - d[[i, 0]];
+                        let y1 = d[[i, 0]];
+                        if !(0.0..=1.0).contains(&y1) {
+                            return Err(Error::ValueOutOfRange {
+                                input: "labels",
+                                row: global,
+                                col: 0,
+                                value: y1,
+                                expected: "a single label column is P(class 1), in [0, 1]",
+                            });
+                        }
+                        row.y[1] = y1;
+                        row.y[0] = 1.0 - y1;
                     } else {
                         row.y.iter_mut().zip(d.row(i)).for_each(|(y, &v)| *y = v);
                     }
@@ -489,8 +531,19 @@ impl ChunkRows<'_, '_, '_, '_> {
         match self.pred {
             Predictions::Probabilities(v) => {
                 if self.binary {
-                    row.p[1] = v[[i, 0]];
-                    row.p[0] = 1.0 - v[[i, 0]];
+                    // Checked before 1 − p is formed, so that the error names the value given.
+                    let p1 = v[[i, 0]];
+                    if !(0.0..=1.0).contains(&p1) {
+                        return Err(Error::ValueOutOfRange {
+                            input: "predictions",
+                            row: global,
+                            col: 0,
+                            value: p1,
+                            expected: "a single column is P(class 1), a probability in [0, 1]",
+                        });
+                    }
+                    row.p[1] = p1;
+                    row.p[0] = 1.0 - p1;
                 } else {
                     row.p.iter_mut().zip(v.row(i)).for_each(|(p, &x)| *p = x);
                 }
@@ -513,6 +566,15 @@ impl ChunkRows<'_, '_, '_, '_> {
                 return Ok(());
             }
             Predictions::Logits(z) => {
+                if let Some(col) = z.row(i).iter().position(|v| v.is_nan()) {
+                    return Err(Error::ValueOutOfRange {
+                        input: "predictions",
+                        row: global,
+                        col,
+                        value: f64::NAN,
+                        expected: "a logit must be a number (±∞ allowed)",
+                    });
+                }
                 if self.binary {
                     row.log_p[0] = 0.0;
                     row.log_p[1] = z[[i, 0]];

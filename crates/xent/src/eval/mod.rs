@@ -32,5 +32,6 @@
 mod metrics;
 
 pub use metrics::{
-    evaluate, Bin, ClassReport, EvalOptions, Evaluator, Labels, Predictions, Report,
+    evaluate, Bin, ClassReport, EvalOptions, Evaluator, Labels, Predictions, Report, MAX_BINS,
+    MAX_WEIGHT,
 };

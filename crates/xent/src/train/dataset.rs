@@ -1,11 +1,14 @@
 //! Data sets for training: features, targets, splits and feature scaling.
 
 use super::SplitMix64;
-use crate::data::{self, parse_idx};
+use crate::data::{self, parse_idx, IdxArray};
 use crate::Error;
 use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+/// The most classes labels may imply without the number of classes being given.
+pub const MAX_INFERRED_CLASSES: usize = 1_000_000;
 
 /// What a data set asks the model to predict.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +42,77 @@ impl Targets {
         } else {
             Targets::Values(values.iter().map(|&v| v as f32).collect())
         }
+    }
+
+    /// [`Targets::from_values`], with the number of classes bounded by the evidence: without
+    /// `classes`, labels make at most `max(1000, 10 × rows)` classes and never more than
+    /// [`MAX_INFERRED_CLASSES`] (one stray label 16777215 must not size a model of 16.7
+    /// million outputs); with `classes`, every label must be an integer below it (at most
+    /// 2²⁴). `source` names the data in errors.
+    ///
+    /// # Errors
+    /// [`Error::Unsuitable`] naming the row of a label beyond the bound.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::train::Targets;
+    /// let t = Targets::checked_classes(&[0.0, 2.0], None, "y.csv")?;
+    /// assert!(matches!(t, Targets::Classes { classes: 3, .. }));
+    /// assert!(Targets::checked_classes(&[0.0, 16777215.0], None, "y.csv").is_err());
+    /// let t = Targets::checked_classes(&[0.0, 1.0], Some(5), "y.csv")?;
+    /// assert!(matches!(t, Targets::Classes { classes: 5, .. }));
+    /// assert!(Targets::checked_classes(&[0.0, 5.0], Some(5), "y.csv").is_err());
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn checked_classes(
+        values: &[f64],
+        classes: Option<usize>,
+        source: &str,
+    ) -> Result<Targets, Error> {
+        if let Some(k) = classes {
+            if !(2..=1 << 24).contains(&k) {
+                return Err(Error::Unsuitable {
+                    reason: format!("{k} classes: give between 2 and 16777216"),
+                });
+            }
+            let labels = values
+                .iter()
+                .enumerate()
+                .map(|(row, &v)| {
+                    if v >= 0.0 && v.fract() == 0.0 && v < k as f64 {
+                        Ok(v as usize)
+                    } else {
+                        Err(Error::Unsuitable {
+                            reason: format!(
+                                "{source}: the label of row {} is {}, not a class of 0 to {}",
+                                row + 1,
+                                crate::Shortest(v),
+                                k - 1
+                            ),
+                        })
+                    }
+                })
+                .collect::<Result<Vec<usize>, Error>>()?;
+            return Ok(Targets::Classes { labels, classes: k });
+        }
+        let targets = Targets::from_values(values);
+        if let Targets::Classes { labels, classes } = &targets {
+            let bound = (10 * labels.len()).clamp(1000, MAX_INFERRED_CLASSES);
+            if *classes > bound {
+                let row = labels.iter().position(|&l| l + 1 == *classes).unwrap_or(0);
+                return Err(Error::Unsuitable {
+                    reason: format!(
+                        "{source}: the label of row {} is {}, which would make {classes} classes \
+                         from {} rows (the bound is {bound}); give the number of classes \
+                         (--classes) if that is meant",
+                        row + 1,
+                        classes - 1,
+                        labels.len()
+                    ),
+                });
+            }
+        }
+        Ok(targets)
     }
 
     /// The number of samples.
@@ -156,18 +230,31 @@ impl Dataset {
     /// [`Error::Format`] for malformed IDX data, [`Error::ShapeMismatch`] when the counts of
     /// images and labels differ.
     pub fn from_idx(name: &str, images: &[u8], labels: &[u8]) -> Result<Dataset, Error> {
-        let images = parse_idx(images)?;
-        let labels = parse_idx(labels)?;
-        let n = images.dims[0];
-        let width = images.dims[1..].iter().product::<usize>().max(1);
-        if labels.dims.len() != 1 {
-            return Err(Error::Format {
-                format: "IDX",
-                reason: format!("labels must be one-dimensional, not {:?}", labels.dims),
-            });
+        Dataset::from_idx_arrays(name, parse_idx(images)?, parse_idx(labels)?)
+    }
+
+    /// [`Dataset::from_idx`] on arrays already parsed.
+    fn from_idx_arrays(name: &str, images: IdxArray, labels: IdxArray) -> Result<Dataset, Error> {
+        let bad = |reason: String| Error::Format {
+            format: "IDX",
+            reason,
+        };
+        if images.dims.len() < 2 || images.dims.contains(&0) {
+            return Err(bad(format!(
+                "images must have two or more dimensions, none of them 0, not {:?}",
+                images.dims
+            )));
         }
+        if labels.dims.len() != 1 {
+            return Err(bad(format!(
+                "labels must be one-dimensional, not {:?}",
+                labels.dims
+            )));
+        }
+        let n = images.dims[0];
+        let width = images.dims[1..].iter().product::<usize>();
         let features = Array2::from_shape_vec((n, width), images.data)
-            .expect("parse_idx checked the size")
+            .map_err(|_| bad("the image data does not fill its dimensions".into()))?
             .mapv(f32::from);
         let labels: Vec<usize> = labels.data.into_iter().map(usize::from).collect();
         let classes = labels.iter().max().map_or(0, |m| m + 1).max(2);
@@ -183,13 +270,21 @@ impl Dataset {
     /// [`Error::Io`] naming the first file that is missing, and the errors of
     /// [`Dataset::from_idx`].
     pub fn fashion_mnist(dir: &Path) -> Result<Split, Error> {
-        let read = |stem: &str| -> Result<Vec<u8>, Error> {
+        let read = |stem: &str| -> Result<IdxArray, Error> {
             for name in [format!("{stem}.gz"), stem.to_string()] {
                 let path = dir.join(&name);
                 if path.is_file() {
-                    return std::fs::read(&path).map_err(|e| Error::Io {
-                        path: path.display().to_string(),
-                        message: e.to_string(),
+                    // A compressed file is never much larger than its data (incompressible
+                    // bytes grow by a few in a thousand).
+                    let limit = data::MAX_IDX_ELEMENTS as u64 + (1 << 20);
+                    let bytes = data::read_capped(&path, limit, "an IDX file")?;
+                    // The error names the file of the four that is malformed.
+                    return parse_idx(&bytes).map_err(|e| match e {
+                        Error::Format { format, reason } => Error::Format {
+                            format,
+                            reason: format!("{name}: {reason}"),
+                        },
+                        other => other,
                     });
                 }
             }
@@ -198,16 +293,26 @@ impl Dataset {
                 message: "no such file (nor without .gz)".into(),
             })
         };
-        let train = Dataset::from_idx(
+        let train = Dataset::from_idx_arrays(
             "fashion-mnist",
-            &read("train-images-idx3-ubyte")?,
-            &read("train-labels-idx1-ubyte")?,
+            read("train-images-idx3-ubyte")?,
+            read("train-labels-idx1-ubyte")?,
         )?;
-        let test = Dataset::from_idx(
+        let test = Dataset::from_idx_arrays(
             "fashion-mnist",
-            &read("t10k-images-idx3-ubyte")?,
-            &read("t10k-labels-idx1-ubyte")?,
+            read("t10k-images-idx3-ubyte")?,
+            read("t10k-labels-idx1-ubyte")?,
         )?;
+        if train.features.ncols() != test.features.ncols() {
+            return Err(Error::Format {
+                format: "IDX",
+                reason: format!(
+                    "the training images have {} pixels each, the test images {}",
+                    train.features.ncols(),
+                    test.features.ncols()
+                ),
+            });
+        }
         for (part, data) in [("train", &train), ("t10k", &test)] {
             if let Targets::Classes { labels, .. } = &data.targets {
                 if let Some((i, l)) = labels.iter().enumerate().find(|(_, &l)| l >= 10) {
@@ -234,19 +339,46 @@ impl Dataset {
         })
     }
 
-    /// A headerless numeric CSV file: the features and one label column (`None` for the last;
-    /// a negative index counts from the end). Integer labels ≥ 0 make a classification task,
-    /// anything else a regression task.
+    /// A numeric CSV file: the features and one label column (`None` for the last; a
+    /// negative index counts from the end). Integer labels ≥ 0 make a classification task,
+    /// anything else a regression task. `classes` fixes the number of classes; without it
+    /// the largest label decides, within the bound of [`Targets::checked_classes`].
     ///
     /// # Errors
-    /// The errors of [`data::read_table`], and [`Error::Unsuitable`] for a label column that
-    /// does not exist or a file with only one column.
-    pub fn from_csv(path: &Path, label_column: Option<isize>) -> Result<Dataset, Error> {
-        let table = data::read_table(path)?;
+    /// The errors of [`data::read_table`], [`Error::Unsuitable`] for a label column that
+    /// does not exist, a file with only one column, or labels beyond the class bound.
+    pub fn from_csv(
+        path: &Path,
+        label_column: Option<isize>,
+        classes: Option<usize>,
+    ) -> Result<Dataset, Error> {
+        let source = path.display().to_string();
+        Dataset::from_table(&source, data::read_table(path)?, label_column, classes)
+    }
+
+    /// [`Dataset::from_csv`] on a table already read (for a caller that reads with limits
+    /// of its own); `source` names it in errors and, by its file name, in reports.
+    ///
+    /// # Errors
+    /// As [`Dataset::from_csv`], less the reading.
+    ///
+    /// # Example
+    /// ```
+    /// let table = xent::data::parse_csv(b"0.5,1\n0.25,0\n0.75,1\n")?;
+    /// let d = xent::train::Dataset::from_table("t.csv", table, None, None)?;
+    /// assert_eq!((d.len(), d.features.ncols()), (3, 1));
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn from_table(
+        source: &str,
+        table: data::Table,
+        label_column: Option<isize>,
+        classes: Option<usize>,
+    ) -> Result<Dataset, Error> {
         let cols = table.values.ncols();
         if cols < 2 {
             return Err(Error::Unsuitable {
-                reason: format!("{}: needs features and a label column", path.display()),
+                reason: format!("{source}: needs features and a label column"),
             });
         }
         let label = match label_column.unwrap_or(-1) {
@@ -254,10 +386,7 @@ impl Dataset {
             c if c >= 0 && (c as usize) < cols => c as usize,
             c => {
                 return Err(Error::Unsuitable {
-                    reason: format!(
-                        "{}: label column {c} does not exist ({cols} columns)",
-                        path.display()
-                    ),
+                    reason: format!("{source}: label column {c} does not exist ({cols} columns)"),
                 })
             }
         };
@@ -266,36 +395,50 @@ impl Dataset {
             Axis(1),
             &(0..cols).filter(|&c| c != label).collect::<Vec<_>>(),
         );
-        let name = path
+        let name = Path::new(source)
             .file_name()
             .map_or("csv".into(), |n| n.to_string_lossy().into_owned());
-        Dataset::new(
-            &name,
-            features.mapv(|v| v as f32),
-            Targets::from_values(&labels),
-        )
+        let targets = Targets::checked_classes(&labels, classes, source)?;
+        Dataset::new(&name, features.mapv(|v| v as f32), targets)
     }
 
     /// Features and labels from two `.npy` (or CSV) files: a 2-D array of features and a
-    /// 1-D array (or one column) of labels.
+    /// 1-D array (or one column) of labels; `classes` as for [`Dataset::from_csv`].
     ///
     /// # Errors
     /// The errors of [`data::read_table`], [`Error::Unsuitable`] for labels with more than one
     /// column, [`Error::ShapeMismatch`] when the counts differ.
-    pub fn from_npy(features: &Path, labels: &Path) -> Result<Dataset, Error> {
-        let x = data::read_table(features)?;
-        let y = data::read_table(labels)?;
+    pub fn from_npy(
+        features: &Path,
+        labels: &Path,
+        classes: Option<usize>,
+    ) -> Result<Dataset, Error> {
+        let (x, y) = (data::read_table(features)?, data::read_table(labels)?);
+        let names = (features.display().to_string(), labels.display().to_string());
+        Dataset::from_tables((&names.0, x), (&names.1, y), classes)
+    }
+
+    /// [`Dataset::from_npy`] on two tables already read, each with the name of its source.
+    ///
+    /// # Errors
+    /// As [`Dataset::from_npy`], less the reading.
+    pub fn from_tables(
+        (features_source, x): (&str, data::Table),
+        (labels_source, y): (&str, data::Table),
+        classes: Option<usize>,
+    ) -> Result<Dataset, Error> {
         let y: Vec<f64> = if y.one_dimensional || y.values.ncols() == 1 {
             y.values.iter().copied().collect()
         } else {
             return Err(Error::Unsuitable {
-                reason: format!("{}: labels must be one column", labels.display()),
+                reason: format!("{labels_source}: labels must be one column"),
             });
         };
-        let name = features
+        let name = Path::new(features_source)
             .file_name()
             .map_or("npy".into(), |n| n.to_string_lossy().into_owned());
-        Dataset::new(&name, x.values.mapv(|v| v as f32), Targets::from_values(&y))
+        let targets = Targets::checked_classes(&y, classes, labels_source)?;
+        Dataset::new(&name, x.values.mapv(|v| v as f32), targets)
     }
 
     /// The chapter's synthetic regression data: X ~ N(0, 1) with 2 features and

@@ -82,6 +82,74 @@ struct ModelFile {
 
 const FORMAT: &str = "xent-linear-model";
 
+/// The largest model file [`Model::load`] reads: 1 GiB of JSON (about 50 million weights).
+pub const MAX_MODEL_BYTES: u64 = 1 << 30;
+
+/// Checks what `train` guarantees of every model it writes, naming the first field that
+/// breaks it: a model file edited by hand or damaged must not predict nonsense.
+fn validate(file: &ModelFile) -> Result<(), String> {
+    if file.inputs == 0 {
+        return Err("inputs is 0: a model needs at least one feature".into());
+    }
+    match (file.kind, file.outputs) {
+        (ModelKind::Softmax, k) if k < 2 => {
+            return Err(format!(
+                "outputs is {k}: softmax regression needs at least 2 classes"
+            ))
+        }
+        (ModelKind::Logistic | ModelKind::Linear, k) if k != 1 => {
+            return Err(format!(
+                "outputs is {k}: {} regression has exactly 1 output",
+                if file.kind == ModelKind::Linear {
+                    "linear"
+                } else {
+                    "logistic"
+                }
+            ))
+        }
+        _ => {}
+    }
+    let finite = |name: &str, values: &[f32]| match values
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !v.is_finite())
+    {
+        Some((i, v)) => Err(format!("{name}[{i}] is {v}: every value must be finite")),
+        None => Ok(()),
+    };
+    for (i, row) in file.weights.iter().enumerate() {
+        if let Some((j, v)) = row.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(format!(
+                "weights[{i}][{j}] is {v}: every value must be finite"
+            ));
+        }
+    }
+    finite("bias", &file.bias)?;
+    match &file.scaling {
+        Scaling::None => {}
+        Scaling::Divide { by } => {
+            if !(by.is_finite() && *by > 0.0) {
+                return Err(format!(
+                    "scaling.by is {by}: the divisor must be finite and > 0"
+                ));
+            }
+        }
+        Scaling::Standardize { mean, std } => {
+            finite("scaling.mean", mean)?;
+            if let Some((i, s)) = std
+                .iter()
+                .enumerate()
+                .find(|(_, s)| !(s.is_finite() && **s > 0.0))
+            {
+                return Err(format!(
+                    "scaling.std[{i}] is {s}: a standard deviation must be finite and > 0"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Model {
     /// A model with weights drawn from N(0, 0.01²) (seeded) and zero bias, as in the chapter.
     /// `classes` is the number of outputs of softmax regression; the others have one output.
@@ -251,7 +319,8 @@ impl Model {
             format: "model",
             reason,
         };
-        let file: ModelFile = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let file: ModelFile = serde_json::from_str(text)
+            .map_err(|e| bad(crate::shortest::shorten_middle(&e.to_string(), 80)))?;
         if file.format != FORMAT || file.version != 1 {
             return Err(bad(format!(
                 "not an {FORMAT} version 1 file (format {:?}, version {})",
@@ -273,6 +342,7 @@ impl Model {
                 file.inputs, file.outputs
             )));
         }
+        validate(&file).map_err(bad)?;
         Ok(Model {
             kind: file.kind,
             weights: Array2::from_shape_vec((file.inputs, file.outputs), file.weights.concat())
@@ -282,25 +352,29 @@ impl Model {
         })
     }
 
-    /// Writes the model to a JSON file.
+    /// Writes the model to a JSON file, atomically: a write that fails half-way (a full disk)
+    /// leaves the file that was there before intact.
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be written.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        std::fs::write(path, self.to_json()).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })
+        let text = self.to_json();
+        crate::data::write_atomically(path, |w| w.write_all(text.as_bytes()))
     }
 
-    /// Reads a model from a JSON file.
+    /// Reads a model from a JSON file of at most [`MAX_MODEL_BYTES`].
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read, and the errors of [`Model::from_json`].
+    /// [`Error::Io`] when the file cannot be read, [`Error::InputTooLarge`] above the limit,
+    /// and the errors of [`Model::from_json`].
     pub fn load(path: &Path) -> Result<Model, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
+        let bytes = crate::data::read_capped(path, MAX_MODEL_BYTES, "a model file")?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Format {
+            format: "model",
+            reason: format!(
+                "byte {} is not UTF-8 text",
+                e.utf8_error().valid_up_to() + 1
+            ),
         })?;
         Model::from_json(&text)
     }

@@ -129,7 +129,20 @@ impl Sgd {
         self
     }
 
-    fn check(&self, model: &Model, train: &Dataset) -> Result<(), Error> {
+    /// Checks the settings alone (learning rate, batch size, momentum, weight decay), as
+    /// [`Sgd::fit`] does first, so that a caller can refuse bad settings before any work.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the first bad setting.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::train::Sgd;
+    /// assert!(Sgd::new().validate().is_ok());
+    /// assert!(Sgd::new().learning_rate(f32::NAN).validate().is_err());
+    /// assert!(Sgd::new().momentum(1.0).validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
         let invalid = |name, value: f64, expected| Error::InvalidParameter {
             name,
             value,
@@ -160,6 +173,11 @@ impl Sgd {
                 "must be finite and ≥ 0",
             ));
         }
+        Ok(())
+    }
+
+    fn check(&self, model: &Model, train: &Dataset) -> Result<(), Error> {
+        self.validate()?;
         crate::layout::ensure_same_shape("features", &[model.inputs()], &[train.features.ncols()])
     }
 
@@ -197,7 +215,7 @@ impl Sgd {
         let mut velocity_b = Array1::<f32>::zeros(k);
         let mut order: Vec<usize> = (0..n).collect();
         let mut rng = SplitMix64::new(self.seed);
-        let mut reports = Vec::with_capacity(self.epochs);
+        let mut reports = Vec::with_capacity(self.epochs.min(1 << 10));
         for epoch in 1..=self.epochs {
             let start = Instant::now();
             rng.shuffle(&mut order);
