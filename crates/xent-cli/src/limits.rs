@@ -2,7 +2,7 @@
 //! that `--help`, the checks and the README quote the same numbers.
 
 use crate::failure::Failure;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Most equal-width calibration bins (`eval --bins`).
 pub const MAX_BINS: usize = xent::eval::MAX_BINS;
@@ -24,17 +24,17 @@ pub const MAX_REPEATS: usize = 1000;
 /// Threads per logical CPU at most (`--threads`): more only adds switching.
 pub const THREADS_PER_CPU: usize = 4;
 
-/// The line-length limit of every text reader, set once from `--max-line-bytes`.
-static MAX_LINE_BYTES: OnceLock<u64> = OnceLock::new();
+/// The line-length limit of every text reader, set from `--max-line-bytes` by each run.
+static MAX_LINE_BYTES: AtomicU64 = AtomicU64::new(xent::data::DEFAULT_MAX_LINE_BYTES);
 
-/// Sets the line-length limit (first call wins: the command line is parsed once).
+/// Sets the line-length limit for the run that parsed it.
 pub fn set_max_line_bytes(limit: u64) {
-    let _ = MAX_LINE_BYTES.set(limit);
+    MAX_LINE_BYTES.store(limit, Ordering::Relaxed);
 }
 
 /// The line-length limit in bytes (default 1 GiB).
 pub fn max_line_bytes() -> u64 {
-    *MAX_LINE_BYTES.get_or_init(|| xent::data::DEFAULT_MAX_LINE_BYTES)
+    MAX_LINE_BYTES.load(Ordering::Relaxed)
 }
 
 /// The logical CPUs of this machine.

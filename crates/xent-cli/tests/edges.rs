@@ -75,6 +75,7 @@ fn every_command(dir: &Path) -> Vec<Vec<String>> {
         "train --epochs 2".into(),
         "train --epochs 1 --json".into(),
         format!("predict --model {model}"),
+        "bench --quick --case W3:1024x8000 --repeats 1".into(),
         "--help".into(),
         "eval --help".into(),
         "--version".into(),

@@ -100,13 +100,12 @@ fn read_idx_stream(mut stream: impl Read) -> Result<IdxArray, Error> {
              {MAX_IDX_ELEMENTS}"
         )));
     }
-    let mut data = Vec::new();
-    // Reads at most `expected` bytes: the buffer grows with what the stream really holds.
-    let read = stream
-        .by_ref()
-        .take(expected as u64)
-        .read_to_end(&mut data)
-        .map_err(|e| bad(format!("cannot decompress the data: {e}")))?;
+    // Reads at most `expected` bytes: the buffer grows with what the stream really holds,
+    // and never past the claim (doubling would take it to twice the claim).
+    let data = super::bounded::read_to_end(stream.by_ref().take(expected as u64), expected as u64)
+        .map_err(|e| bad(format!("cannot decompress the data: {e}")))?
+        .expect("a stream cut at the claim holds no more than the claim");
+    let read = data.len();
     if read < expected {
         return Err(bad(format!(
             "the header declares {dims:?} ({expected} bytes) but the data has only {read}"

@@ -465,6 +465,10 @@ impl Dataset {
     }
 
     /// The samples at `rows`, in that order.
+    ///
+    /// # Panics
+    /// When a row index is not below [`Dataset::len`] (indices are the caller's to keep in
+    /// range, as for slice indexing).
     pub fn select(&self, rows: &[usize]) -> Dataset {
         Dataset {
             name: self.name.clone(),

@@ -220,9 +220,12 @@ impl Model {
     /// Scales raw features and returns z = xW + b (logits for the classifiers).
     ///
     /// # Errors
-    /// [`Error::ShapeMismatch`] when the features do not have the model's number of inputs.
+    /// [`Error::ShapeMismatch`] when the features do not have the model's number of inputs,
+    /// or the bias does not have one value per output.
     pub fn logits(&self, raw: ArrayView2<'_, f32>) -> Result<Array2<f32>, Error> {
         crate::layout::ensure_same_shape("features", &[self.inputs()], &[raw.ncols()])?;
+        // The fields are public: a bias of another length must be an error, not a panic.
+        crate::layout::ensure_same_shape("bias", &[self.outputs()], &[self.bias.len()])?;
         let mut x = raw.to_owned();
         self.scaling.apply(&mut x)?;
         let mut z = Array2::zeros((x.nrows(), self.outputs()));
