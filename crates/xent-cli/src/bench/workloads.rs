@@ -407,7 +407,7 @@ pub fn softmax_regression(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
             }
         }
     };
-    let (mut split, divisor, source) = match loaded {
+    let (split, divisor, source) = match loaded {
         Ok(l) => l,
         Err(e) => {
             return vec![
@@ -416,14 +416,9 @@ pub fn softmax_regression(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
             ]
         }
     };
-    let scaling = Scaling::Divide { by: divisor };
-    scaling
-        .apply(&mut split.train.features)
-        .expect("no shape to check");
-    scaling
-        .apply(&mut split.test.features)
-        .expect("no shape to check");
     let mut model = Model::for_dataset(ModelKind::Softmax, &split.train, 0).expect("class labels");
+    // The model scales the raw pixels itself (once per fit, outside the timed epochs).
+    model.scaling = Scaling::Divide { by: divisor };
     let (rss, reset) = inputs_ready();
     let mut epoch_times = Vec::new();
     let reports = Sgd::new()

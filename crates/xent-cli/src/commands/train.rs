@@ -21,14 +21,12 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     for path in [&args.plot, &args.save].into_iter().flatten() {
         xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
     }
-    let mut split = spec.load(args.seed, args.classes)?;
+    let split = spec.load(args.seed, args.classes)?;
     let scaling = parse_scaling(
         args.scale.as_deref().unwrap_or(spec.default_scale()),
         &split.train,
     )?;
     let compute = |e: xent::Error| Failure::data(e.to_string());
-    scaling.apply(&mut split.train.features).map_err(compute)?;
-    scaling.apply(&mut split.test.features).map_err(compute)?;
     let kind = match &args.model {
         Some(m) => m.parse::<ModelKind>().map_err(Failure::usage)?,
         None if matches!(split.train.targets, Targets::Values(_)) => ModelKind::Linear,

@@ -551,6 +551,30 @@ impl Scaling {
         }
     }
 
+    /// The data set with its features scaled, borrowed unchanged when the scaling is
+    /// [`Scaling::None`].
+    ///
+    /// # Errors
+    /// As [`Scaling::apply`].
+    ///
+    /// # Example
+    /// ```
+    /// use xent::train::{Dataset, Scaling};
+    /// let data = Dataset::digits()?;
+    /// assert!(matches!(Scaling::None.scaled(&data)?, std::borrow::Cow::Borrowed(_)));
+    /// let scaled = Scaling::Divide { by: 16.0 }.scaled(&data)?;
+    /// assert_eq!(scaled.features[[0, 2]], data.features[[0, 2]] / 16.0);
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn scaled<'a>(&self, data: &'a Dataset) -> Result<std::borrow::Cow<'a, Dataset>, Error> {
+        if *self == Scaling::None {
+            return Ok(std::borrow::Cow::Borrowed(data));
+        }
+        let mut copy = data.clone();
+        self.apply(&mut copy.features)?;
+        Ok(std::borrow::Cow::Owned(copy))
+    }
+
     /// Applies the scaling to features, in place.
     ///
     /// # Errors

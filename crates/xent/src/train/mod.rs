@@ -3,21 +3,28 @@
 //!
 //! ```
 //! use xent::train::{Dataset, Model, ModelKind, Scaling, Sgd};
-//! let mut split = Dataset::digits()?.split(0.2, 0);
-//! let scaling = Scaling::standardize(&split.train.features);
-//! scaling.apply(&mut split.train.features)?;
-//! scaling.apply(&mut split.test.features)?;
+//! let split = Dataset::digits()?.split(0.2, 0);
 //! let mut model = Model::for_dataset(ModelKind::Softmax, &split.train, 0)?;
-//! model.scaling = scaling;
-//! let reports = Sgd::new().fit(&mut model, &split.train, Some(&split.test), |_| {})?;
+//! // The model owns its scaling, fitted on the training set; every method takes raw features.
+//! model.scaling = Scaling::standardize(&split.train.features);
+//! let reports = Sgd::new().batch_size(32).fit(&mut model, &split.train, Some(&split.test), |_| {})?;
 //! let last = reports.last().unwrap();
-//! assert!(last.test_accuracy.unwrap() > 0.9);
 //! assert!(last.train_loss < reports[0].train_loss);
+//! // Predictions on the raw test features agree with the accuracy the last epoch reported.
+//! let predicted = model.predict(split.test.features.view())?;
+//! let labels = split.test.targets.values();
+//! let hits = predicted.iter().zip(&labels).filter(|(p, y)| p == y).count();
+//! let accuracy = hits as f64 / labels.len() as f64;
+//! assert_eq!(Some(accuracy), last.test_accuracy);
+//! assert!(accuracy > 0.95, "{accuracy}");
 //! # Ok::<(), xent::Error>(())
 //! ```
 //!
-//! The matrix products go through `ndarray`'s `general_mat_mul` (the maintained
-//! `matrixmultiply` GEMM); the gradient of the loss with respect to the logits comes from the
+//! `Sgd::fit`, [`evaluate`], and the model's `logits`, `probabilities` and `predict` all
+//! take raw features: the scaling is applied inside, once, so that training and prediction
+//! cannot disagree about it.
+//!
+//! The matrix products go through the `gemm` crate (`kernels::matmul`); the gradient of the loss with respect to the logits comes from the
 //! [`loss`](crate::loss) module's fused forward+backward, in place over the batch's logits.
 
 mod dataset;

@@ -181,8 +181,11 @@ impl Sgd {
         crate::layout::ensure_same_shape("features", &[model.inputs()], &[train.features.ncols()])
     }
 
-    /// Trains `model` on `train` (features already scaled), evaluating on `test` after each
-    /// epoch; `observe` sees every batch and every epoch report. Returns the reports.
+    /// Trains `model` on `train`, evaluating on `test` after each epoch; `observe` sees every
+    /// batch and every epoch report. Returns the reports. Features are raw: the model's
+    /// [`Scaling`](super::Scaling) is applied to a copy of them (none is made when the
+    /// scaling is [`Scaling::None`](super::Scaling::None)), as [`Model::probabilities`]
+    /// applies it, so training and prediction always see the same transformation.
     ///
     /// Each batch is split into one contiguous part per thread of the current rayon pool;
     /// the parts' gradients are summed in a fixed order, so the same seed and thread count
@@ -200,6 +203,11 @@ impl Sgd {
         mut observe: impl FnMut(Progress<'_>),
     ) -> Result<Vec<EpochReport>, Error> {
         self.check(model, train)?;
+        // The model owns its scaling: the data comes raw and is scaled here, once (borrowed
+        // as it is when the scaling is none), so that no caller can scale twice or not at all.
+        let scaling = model.scaling.clone();
+        let train = &*scaling.scaled(train)?;
+        let test = test.map(|t| scaling.scaled(t)).transpose()?;
         let head = Head::new(model.kind, &train.targets)?;
         let n = train.len();
         let (d, k) = (model.inputs(), model.outputs());
@@ -274,9 +282,9 @@ impl Sgd {
                 });
             }
             let seconds = start.elapsed().as_secs_f64();
-            let (test_loss, test_accuracy) = match test {
+            let (test_loss, test_accuracy) = match &test {
                 Some(t) => {
-                    let (l, a) = evaluate(model, t)?;
+                    let (l, a) = evaluate_scaled(model, t)?;
                     (Some(l), Some(a))
                 }
                 None => (None, None),
@@ -442,12 +450,31 @@ fn scalar(v: crate::loss::LossValue<f32>) -> f64 {
     v.scalar().map_or(f64::NAN, f64::from)
 }
 
-/// Mean loss and accuracy (MSE for linear regression) of a model on a data set whose
-/// features are already scaled, computed in chunks.
+/// Mean loss and accuracy (MSE for linear regression) of a model on a data set of raw
+/// features (the model applies its own scaling), computed in chunks.
 ///
 /// # Errors
-/// [`Error::Unsuitable`] when the targets do not suit the model.
+/// [`Error::Unsuitable`] when the targets do not suit the model, [`Error::ShapeMismatch`]
+/// when the features do not have the model's width.
+///
+/// # Example
+/// ```
+/// use xent::train::{evaluate, Dataset, Model, ModelKind, Scaling, Sgd};
+/// let split = Dataset::digits()?.split(0.2, 0);
+/// let mut model = Model::for_dataset(ModelKind::Softmax, &split.train, 0)?;
+/// model.scaling = Scaling::Divide { by: 16.0 };
+/// Sgd::new().batch_size(32).fit(&mut model, &split.train, None, |_| {})?;
+/// let (_, accuracy) = evaluate(&model, &split.test)?;
+/// assert!(accuracy > 0.9);
+/// # Ok::<(), xent::Error>(())
+/// ```
 pub fn evaluate(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
+    crate::layout::ensure_same_shape("features", &[model.inputs()], &[data.features.ncols()])?;
+    evaluate_scaled(model, &*model.scaling.scaled(data)?)
+}
+
+/// [`evaluate`] on features the model's scaling has already been applied to.
+fn evaluate_scaled(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
     const CHUNK: usize = 4096;
     let n = data.len();
     let (mut loss_sum, mut metric_sum) = (0.0f64, 0.0f64);
