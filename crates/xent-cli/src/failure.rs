@@ -99,9 +99,11 @@ impl Failure {
                  comments or a header)"
             )),
             _ if text.starts_with(&name) => Failure::data(text),
-            Error::Io { path, message } if path == "input" || path == "NPY file" => {
-                Failure::data(format!("{name}: {message}"))
-            }
+            Error::Io {
+                path: None,
+                message,
+                ..
+            } => Failure::data(format!("{name}: {message}")),
             Error::Io { .. } | Error::InputTooLarge { .. } => Failure::data(text),
             _ => Failure::data(format!("{name}: {text}")),
         }
@@ -114,12 +116,10 @@ impl Failure {
                 "{}: cannot read {text:?} as a number (at character {column})",
                 operand.describe()
             ),
-            (_, Error::Parse { line, column, text }) if text == "<bytes that are not UTF-8>" => {
-                format!(
-                    "{}:{line}:{column}: bytes that are not UTF-8 text",
-                    operand.describe()
-                )
-            }
+            (_, Error::NotUtf8 { line, byte }) => format!(
+                "{}:{line}:{byte}: bytes that are not UTF-8 text",
+                operand.describe()
+            ),
             (_, Error::Empty { .. }) => format!(
                 "{}: no rows of numbers (the input is empty, or holds only blank lines, \
                  comments or a header)",
@@ -140,9 +140,14 @@ impl Failure {
                 "{}:{line}: this line has {found} fields, the first row has {expected}",
                 operand.describe()
             ),
-            (_, Error::Io { path, message }) if path == "input" || path == "NPY file" => {
-                format!("{}: {message}", operand.describe())
-            }
+            (
+                _,
+                Error::Io {
+                    path: None,
+                    message,
+                    ..
+                },
+            ) => format!("{}: {message}", operand.describe()),
             (_, Error::LineTooLong { line, limit }) => format!(
                 "{}:{line}: the line is longer than {limit} bytes (raise --max-line-bytes \
                  if it is meant)",

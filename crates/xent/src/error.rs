@@ -255,12 +255,54 @@ pub enum Error {
         limit: u64,
     },
 
-    /// An operating-system error while reading or writing a file.
-    #[error("{path}: {message}")]
+    /// Bytes of a text source that are not UTF-8, at a 1-based line and byte of that line.
+    #[error("line {line}, byte {byte}: bytes that are not UTF-8 text")]
+    NotUtf8 {
+        /// 1-based line.
+        line: usize,
+        /// 1-based byte of the line where the invalid bytes start.
+        byte: usize,
+    },
+
+    /// An operating-system error while reading or writing a file (or a stream that has no
+    /// path, such as standard input), or a path that cannot be used as asked (a directory
+    /// where a file is needed). Built by [`Error::io`] or [`Error::io_message`].
+    #[error("{}{message}", path.as_ref().map_or(String::new(), |p| format!("{}: ", p.display())))]
     Io {
-        /// The file.
-        path: String,
-        /// The system's message.
+        /// The file, when there is one.
+        path: Option<std::path::PathBuf>,
+        /// The kind of failure, as the system reports it.
+        kind: std::io::ErrorKind,
+        /// The system's message, or what is wrong with the path.
         message: String,
     },
+}
+
+impl Error {
+    /// The error for an operating-system failure on `path` (`None` for a stream).
+    ///
+    /// # Example
+    /// ```
+    /// let e = std::fs::read("/no/such/file").unwrap_err();
+    /// let err = xent::Error::io(Some(std::path::Path::new("/no/such/file")), &e);
+    /// assert!(matches!(err, xent::Error::Io { kind: std::io::ErrorKind::NotFound, .. }));
+    /// assert!(err.to_string().starts_with("/no/such/file: No such file"));
+    /// ```
+    pub fn io(path: Option<&std::path::Path>, error: &std::io::Error) -> Error {
+        Error::Io {
+            path: path.map(std::path::Path::to_path_buf),
+            kind: error.kind(),
+            message: error.to_string(),
+        }
+    }
+
+    /// The error for a path that cannot be used as asked, with a message of the caller's
+    /// (`"is a directory, not a file"`).
+    pub fn io_message(path: &std::path::Path, kind: std::io::ErrorKind, message: &str) -> Error {
+        Error::Io {
+            path: Some(path.to_path_buf()),
+            kind,
+            message: message.to_string(),
+        }
+    }
 }

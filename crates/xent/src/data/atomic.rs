@@ -36,15 +36,13 @@ pub fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    let io_error = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
+    let io_error = |e: std::io::Error| Error::io(Some(path), &e);
     if path.is_dir() {
-        return Err(Error::Io {
-            path: path.display().to_string(),
-            message: "is a directory, not a file".into(),
-        });
+        return Err(Error::io_message(
+            path,
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        ));
     }
     let temp = temporary_beside(path);
     let result = (|| -> std::io::Result<()> {
@@ -78,16 +76,20 @@ pub fn write_atomically(
 /// assert_eq!(err.to_string(), "/no/such/dir/out.csv: the folder /no/such/dir does not exist");
 /// ```
 pub fn check_writable(path: &Path) -> Result<(), Error> {
-    let fail = |message: String| Error::Io {
-        path: path.display().to_string(),
-        message,
-    };
+    use std::io::ErrorKind;
+    let fail = |kind, message: String| Error::io_message(path, kind, &message);
     if path.is_dir() {
-        return Err(fail("is a directory, not a file".into()));
+        return Err(fail(
+            ErrorKind::IsADirectory,
+            "is a directory, not a file".into(),
+        ));
     }
     let dir = directory_of(path);
     if !dir.is_dir() {
-        return Err(fail(format!("the folder {} does not exist", dir.display())));
+        return Err(fail(
+            ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        ));
     }
     let probe = temporary_beside(path);
     match File::create(&probe) {
@@ -95,10 +97,10 @@ pub fn check_writable(path: &Path) -> Result<(), Error> {
             let _ = fs::remove_file(&probe);
             Ok(())
         }
-        Err(e) => Err(fail(format!(
-            "cannot write in the folder {}: {e}",
-            dir.display()
-        ))),
+        Err(e) => Err(fail(
+            e.kind(),
+            format!("cannot write in the folder {}: {e}", dir.display()),
+        )),
     }
 }
 

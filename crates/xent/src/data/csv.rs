@@ -14,8 +14,8 @@ use ndarray::Array2;
 /// skipped (a row mixing numbers and text is an error, not a header).
 ///
 /// # Errors
-/// - [`Error::Parse`] with the 1-based line and column of a field that is not a number, or of
-///   the first byte that is not UTF-8;
+/// - [`Error::Parse`] with the 1-based line and column of a field that is not a number;
+/// - [`Error::NotUtf8`] with the line and byte where the bytes stop being UTF-8;
 /// - [`Error::Ragged`] when a row has a different number of fields than the first;
 /// - [`Error::Empty`] when there is no row at all.
 ///
@@ -155,10 +155,9 @@ fn unquote(field: &[u8]) -> &[u8] {
 /// in characters, and what it holds; or where the bytes stop being UTF-8, in bytes.
 fn field_error(line: &[u8], line_no: usize, offset: usize, field: &[u8]) -> Error {
     if let Err(e) = std::str::from_utf8(&line[..offset + field.len()]) {
-        return Error::Parse {
+        return Error::NotUtf8 {
             line: line_no,
-            column: e.valid_up_to() + 1,
-            text: "<bytes that are not UTF-8>".into(),
+            byte: e.valid_up_to() + 1,
         };
     }
     let prefix = std::str::from_utf8(&line[..offset]).expect("checked above");
@@ -173,10 +172,9 @@ fn field_error(line: &[u8], line_no: usize, offset: usize, field: &[u8]) -> Erro
 fn check_utf8(line: &[u8], line_no: usize) -> Result<(), Error> {
     std::str::from_utf8(line)
         .map(|_| ())
-        .map_err(|e| Error::Parse {
+        .map_err(|e| Error::NotUtf8 {
             line: line_no,
-            column: e.valid_up_to() + 1,
-            text: "<bytes that are not UTF-8>".into(),
+            byte: e.valid_up_to() + 1,
         })
 }
 
@@ -229,17 +227,7 @@ mod tests {
     #[test]
     fn non_utf8_is_located() {
         let err = parse_csv(b"1,2\n3,\xff\n").unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::Parse {
-                    line: 2,
-                    column: 3,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert_eq!(err, Error::NotUtf8 { line: 2, byte: 3 });
     }
 
     #[test]

@@ -134,15 +134,13 @@ pub fn read_table(path: &Path) -> Result<Table, Error> {
 /// # Ok::<(), xent::Error>(())
 /// ```
 pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, Error> {
-    let io_error = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
+    let io_error = |e: std::io::Error| Error::io(Some(path), &e);
     if path.is_dir() {
-        return Err(Error::Io {
-            path: path.display().to_string(),
-            message: "is a directory, not a file".into(),
-        });
+        return Err(Error::io_message(
+            path,
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        ));
     }
     let file = std::fs::File::open(path).map_err(io_error)?;
     bounded::read_to_end(file, limit)
@@ -159,7 +157,7 @@ pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8
 /// naming `line_number` for a longer line. For readers of text that is not a table.
 ///
 /// # Errors
-/// [`Error::LineTooLong`], and [`Error::Io`] (path `"input"`) when reading fails.
+/// [`Error::LineTooLong`], and [`Error::Io`] (without a path) when reading fails.
 ///
 /// # Example
 /// ```
@@ -182,10 +180,7 @@ pub fn read_line_limited(
             line: line_number,
             limit,
         }),
-        Err(e) => Err(Error::Io {
-            path: "input".into(),
-            message: e.to_string(),
-        }),
+        Err(e) => Err(Error::io(None, &e)),
     }
 }
 

@@ -130,15 +130,13 @@ impl TableReader {
     /// [`Error::Io`] for a file that cannot be opened or is a directory; for NPY, the header
     /// errors of [`parse_npy`](super::parse_npy).
     pub fn open(path: &Path, delimiter: Option<u8>) -> Result<TableReader, Error> {
-        let io_error = |e: std::io::Error| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
+        let io_error = |e: std::io::Error| Error::io(Some(path), &e);
         if path.is_dir() {
-            return Err(Error::Io {
-                path: path.display().to_string(),
-                message: "is a directory, not a file".into(),
-            });
+            return Err(Error::io_message(
+                path,
+                std::io::ErrorKind::IsADirectory,
+                "is a directory, not a file",
+            ));
         }
         let file = File::open(path).map_err(io_error)?;
         let is_npy = path
@@ -262,8 +260,9 @@ impl TableReader {
     /// is 0), or `None` at the end.
     ///
     /// # Errors
-    /// For CSV, [`Error::Parse`] and [`Error::Ragged`] naming the line, [`Error::Empty`] when
-    /// the whole input holds no row, [`Error::Io`] when reading fails.
+    /// For CSV, [`Error::Parse`], [`Error::NotUtf8`], [`Error::Ragged`] and
+    /// [`Error::LineTooLong`] naming the line, [`Error::Empty`] when the whole input holds no
+    /// row; [`Error::Io`] (without a path: the reader's owner knows it) when reading fails.
     pub fn next_rows(&mut self, max_rows: usize) -> Result<Option<Chunk>, Error> {
         let max_rows = max_rows.max(1);
         let first_row = self.rows_read;
@@ -323,10 +322,7 @@ impl TableReader {
                 }
                 let size = layout.dtype.size;
                 let cols = layout.cols;
-                let io_error = |e: std::io::Error| Error::Io {
-                    path: "NPY file".into(),
-                    message: e.to_string(),
-                };
+                let io_error = |e: std::io::Error| Error::io(None, &e);
                 let mut values = Array2::zeros((rows, cols));
                 if layout.fortran_order && cols > 1 {
                     // Column-major: each column's slice of these rows lies elsewhere. A block

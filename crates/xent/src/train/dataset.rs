@@ -288,10 +288,11 @@ impl Dataset {
                     });
                 }
             }
-            Err(Error::Io {
-                path: dir.join(format!("{stem}.gz")).display().to_string(),
-                message: "no such file (nor without .gz)".into(),
-            })
+            Err(Error::io_message(
+                &dir.join(format!("{stem}.gz")),
+                std::io::ErrorKind::NotFound,
+                "no such file (nor without .gz)",
+            ))
         };
         let train = Dataset::from_idx_arrays(
             "fashion-mnist",
