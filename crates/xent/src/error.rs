@@ -2,6 +2,17 @@
 
 use crate::Shortest;
 
+impl Error {
+    /// The error for `text` that is not one of the names of a closed set.
+    pub(crate) fn unknown_name(what: &'static str, text: &str, expected: &str) -> Error {
+        Error::UnknownName {
+            what,
+            text: crate::shortest::excerpt(text, crate::shortest::EXCERPT_CHARS),
+            expected: expected.to_string(),
+        }
+    }
+}
+
 /// Everything that can go wrong in xent, with the place and the value that caused it.
 ///
 /// Rows and columns are 0-based indices into the input as the library saw it; a 1-D input is
@@ -153,6 +164,18 @@ pub enum Error {
     UnknownBase {
         /// The text as given.
         text: String,
+    },
+
+    /// A name that is not one of a closed set (a reduction, an estimator, a model kind),
+    /// given as text.
+    #[error("unknown {what} {text:?}: use {expected}")]
+    UnknownName {
+        /// What was being named (`"reduction"`).
+        what: &'static str,
+        /// The text as given (at most 60 characters of it).
+        text: String,
+        /// The names that are accepted.
+        expected: String,
     },
 
     /// A numeric parameter outside its domain (a temperature ≤ 0, a negative tolerance…).

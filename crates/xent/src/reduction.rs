@@ -27,15 +27,22 @@ pub enum Reduction {
 }
 
 impl std::str::FromStr for Reduction {
-    type Err = String;
+    type Err = crate::Error;
 
     /// Accepts `none`, `mean` and `sum` (any case).
-    fn from_str(s: &str) -> Result<Self, String> {
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`](crate::Error::UnknownName) for anything else.
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
         match s.to_ascii_lowercase().as_str() {
             "none" => Ok(Reduction::None),
             "mean" => Ok(Reduction::Mean),
             "sum" => Ok(Reduction::Sum),
-            _ => Err(format!("unknown reduction {s:?}: use none, mean or sum")),
+            _ => Err(crate::Error::unknown_name(
+                "reduction",
+                s,
+                "none, mean or sum",
+            )),
         }
     }
 }

@@ -92,7 +92,9 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         }
         return Ok(text);
     }
-    let estimator: Estimator = method.parse().map_err(Failure::usage)?;
+    let estimator: Estimator = method
+        .parse()
+        .map_err(|e: xent::Error| Failure::usage(e.to_string()))?;
     let Estimate {
         value,
         lambda,

@@ -328,7 +328,9 @@ fn run_loss(
 fn reduction(args: &LossCommon, default: Reduction) -> Result<Reduction, Failure> {
     match &args.reduction {
         None => Ok(default),
-        Some(text) => text.parse().map_err(Failure::usage),
+        Some(text) => text
+            .parse()
+            .map_err(|e: xent::Error| Failure::usage(e.to_string())),
     }
 }
 

@@ -28,7 +28,9 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     )?;
     let compute = |e: xent::Error| Failure::data(e.to_string());
     let kind = match &args.model {
-        Some(m) => m.parse::<ModelKind>().map_err(Failure::usage)?,
+        Some(m) => m
+            .parse::<ModelKind>()
+            .map_err(|e| Failure::usage(e.to_string()))?,
         None if matches!(split.train.targets, Targets::Values(_)) => ModelKind::Linear,
         None => ModelKind::Softmax,
     };

@@ -60,17 +60,26 @@ impl Estimator {
 }
 
 impl std::str::FromStr for Estimator {
-    type Err = String;
+    type Err = Error;
 
-    /// The names of [`Estimator::ALL`], and `dirichlet:A` for any pseudocount A.
-    fn from_str(s: &str) -> Result<Estimator, String> {
+    /// The names of [`Estimator::ALL`], and `dirichlet:A` for any pseudocount A ≥ 0.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] for another name, [`Error::InvalidParameter`] for a
+    /// pseudocount that is not a finite number ≥ 0.
+    fn from_str(s: &str) -> Result<Estimator, Error> {
         if let Some(a) = s.strip_prefix("dirichlet:") {
-            return a
-                .parse::<f64>()
-                .ok()
-                .filter(|a| a.is_finite() && *a >= 0.0)
-                .map(Estimator::Dirichlet)
-                .ok_or_else(|| format!("dirichlet:{a}: the pseudocount must be a number ≥ 0"));
+            let invalid = |value: f64| Error::InvalidParameter {
+                name: "dirichlet pseudocount",
+                value,
+                expected: "the pseudocount must be a number ≥ 0",
+            };
+            let value: f64 = a.trim().parse().map_err(|_| invalid(f64::NAN))?;
+            return if value.is_finite() && value >= 0.0 {
+                Ok(Estimator::Dirichlet(value))
+            } else {
+                Err(invalid(value))
+            };
         }
         Estimator::ALL
             .iter()
@@ -78,10 +87,7 @@ impl std::str::FromStr for Estimator {
             .map(|(_, e)| *e)
             .ok_or_else(|| {
                 let names: Vec<&str> = Estimator::ALL.iter().map(|(n, _)| *n).collect();
-                format!(
-                    "unknown method {s:?}: use {} or dirichlet:A",
-                    names.join(", ")
-                )
+                Error::unknown_name("method", s, &format!("{} or dirichlet:A", names.join(", ")))
             })
     }
 }

@@ -22,15 +22,21 @@ pub enum ModelKind {
 }
 
 impl std::str::FromStr for ModelKind {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    /// Accepts `linear`, `logistic` and `softmax`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] for anything else.
+    fn from_str(s: &str) -> Result<Self, Error> {
         match s {
             "linear" => Ok(ModelKind::Linear),
             "logistic" => Ok(ModelKind::Logistic),
             "softmax" => Ok(ModelKind::Softmax),
-            _ => Err(format!(
-                "unknown model {s:?}: use softmax, logistic or linear"
+            _ => Err(Error::unknown_name(
+                "model",
+                s,
+                "softmax, logistic or linear",
             )),
         }
     }
