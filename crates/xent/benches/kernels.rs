@@ -112,7 +112,7 @@ fn entropy_and_kl(c: &mut Criterion) {
 
 /// `xent eval`'s two halves: parsing CSV, and the metrics over f64 probabilities.
 fn evaluation(c: &mut Criterion) {
-    use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
+    use xent::eval::{evaluate, Labels, Options, Predictions};
     let mut group = c.benchmark_group("eval");
     let (n, v) = (100_000, 10);
     let csv = xent::data::to_csv(probabilities(n, v, 3).mapv(f64::from).view());
@@ -130,7 +130,7 @@ fn evaluation(c: &mut Criterion) {
                     Predictions::Probabilities(p.view()),
                     Labels::Classes(&labels),
                     None,
-                    &EvalOptions::default(),
+                    &Options::new(),
                 )
                 .unwrap()
             })

@@ -1,7 +1,7 @@
 //! Evaluation metrics against scikit-learn reference values and hand-computed cases.
 
 use ndarray::array;
-use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
+use xent::eval::{evaluate, Labels, Options, Predictions};
 use xent::Error;
 
 /// The report's numbers, with empty bins (NaN confidence) left out so that reports compare.
@@ -44,7 +44,7 @@ fn binary_single_column_as_scikit_learn() {
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[0, 1, 1, 0]),
         None,
-        &EvalOptions::default(),
+        &Options::new(),
     )
     .unwrap();
     assert!(close(r.log_loss, 0.23617255159896325), "{}", r.log_loss);
@@ -56,7 +56,7 @@ fn binary_single_column_as_scikit_learn() {
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[0, 1, 1, 0]),
         Some(&w),
-        &EvalOptions::default(),
+        &Options::new(),
     )
     .unwrap();
     assert!(close(r.log_loss, 0.30288146959800705), "{}", r.log_loss);
@@ -70,14 +70,11 @@ fn clipping_is_explicit() {
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[1, 0]),
         None,
-        &EvalOptions::default(),
+        &Options::new(),
     )
     .unwrap();
     assert_eq!(plain.log_loss, f64::INFINITY);
-    let clip = EvalOptions {
-        clip: Some(f64::EPSILON),
-        ..EvalOptions::default()
-    };
+    let clip = Options::new().clip(f64::EPSILON);
     let clipped = evaluate(
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[1, 0]),
@@ -101,11 +98,7 @@ fn logits_log_probabilities_and_probabilities_agree() {
         [-3.0, 4.0, 0.0]
     ];
     let labels = [0usize, 2, 0, 1];
-    let o = EvalOptions {
-        top_k: 2,
-        bins: 5,
-        ..EvalOptions::default()
-    };
+    let o = Options::new().top_k(2).bins(5);
     let from_logits = evaluate(
         Predictions::Logits(z.view()),
         Labels::Classes(&labels),
@@ -161,10 +154,7 @@ fn calibration_error_by_hand() {
     // Two samples at confidence 0.9 (one right) and two at 0.6 (both right), 10 bins:
     // ECE = ½|0.5 − 0.9| + ½|1 − 0.6| = 0.4, MCE = 0.4.
     let p = array![[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]];
-    let o = EvalOptions {
-        bins: 10,
-        ..EvalOptions::default()
-    };
+    let o = Options::new().bins(10);
     let r = evaluate(
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[0, 1, 0, 0]),
@@ -184,14 +174,11 @@ fn bad_inputs_are_typed_errors() {
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[0, 1]),
         None,
-        &EvalOptions::default(),
+        &Options::new(),
     )
     .unwrap_err();
     assert!(matches!(err, Error::NotNormalized { row: 0, .. }), "{err}");
-    let normalize = EvalOptions {
-        normalize: true,
-        ..EvalOptions::default()
-    };
+    let normalize = Options::new().normalize(true);
     assert!(evaluate(
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[0, 1]),
@@ -205,7 +192,7 @@ fn bad_inputs_are_typed_errors() {
             Predictions::Probabilities(good.view()),
             Labels::Classes(&[2]),
             None,
-            &EvalOptions::default()
+            &Options::new()
         ),
         Err(Error::ClassOutOfRange {
             row: 0,
@@ -218,7 +205,7 @@ fn bad_inputs_are_typed_errors() {
             Predictions::Probabilities(good.view()),
             Labels::Classes(&[0, 1]),
             None,
-            &EvalOptions::default()
+            &Options::new()
         ),
         Err(Error::ShapeMismatch {
             input: "labels",
@@ -230,7 +217,7 @@ fn bad_inputs_are_typed_errors() {
             Predictions::LogProbabilities(good.view()),
             Labels::Classes(&[0]),
             None,
-            &EvalOptions::default()
+            &Options::new()
         ),
         Err(Error::ValueOutOfRange { .. })
     ));
@@ -240,7 +227,7 @@ fn bad_inputs_are_typed_errors() {
             Predictions::Probabilities(empty.view()),
             Labels::Classes(&[]),
             None,
-            &EvalOptions::default()
+            &Options::new()
         ),
         Err(Error::Empty { .. })
     ));
@@ -254,13 +241,10 @@ fn probabilities_printed_with_six_decimals_pass_the_default_tolerance() {
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[0]),
         None,
-        &EvalOptions::default()
+        &Options::new()
     )
     .is_ok());
-    let strict = EvalOptions {
-        tolerance: 1e-6,
-        ..EvalOptions::default()
-    };
+    let strict = Options::new().tolerance(1e-6);
     assert!(evaluate(
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[0]),
@@ -282,11 +266,7 @@ fn chunked_evaluation_equals_the_whole() {
         .collect();
     let weights: Vec<f64> = (0..n).map(|_| rng.uniform() * 2.0).collect();
     let soft = xent::activation::softmax_rows(z.mapv(|v| -v).view());
-    let o = EvalOptions {
-        top_k: 2,
-        bins: 7,
-        ..EvalOptions::default()
-    };
+    let o = Options::new().top_k(2).bins(7);
     let kinds = [
         Predictions::Probabilities(p.view()),
         Predictions::Logits(z.view()),
@@ -362,7 +342,7 @@ fn chunked_evaluation_equals_the_whole() {
         Err(Error::ShapeMismatch { .. })
     ));
     assert!(matches!(
-        Evaluator::new(EvalOptions::default()).unwrap().finish(),
+        Evaluator::new(Options::new()).unwrap().finish(),
         Err(Error::Empty { .. })
     ));
 }
@@ -372,7 +352,7 @@ fn one_column_of_log_probabilities_is_ln_p_of_class_one() {
     let p = array![[0.1], [0.9], [0.8], [0.4], [1e-30]];
     let lp = p.mapv(f64::ln);
     let y = [0usize, 1, 1, 0, 0];
-    let o = EvalOptions::default();
+    let o = Options::new();
     let a = evaluate(
         Predictions::Probabilities(p.view()),
         Labels::Classes(&y),
@@ -410,7 +390,7 @@ fn results_do_not_depend_on_the_thread_count() {
                     Predictions::Logits(z.view()),
                     Labels::Classes(&labels),
                     None,
-                    &EvalOptions::default(),
+                    &Options::new(),
                 )
                 .unwrap()
             })
@@ -427,7 +407,7 @@ fn weights_that_sum_to_zero_are_an_error_not_nan() {
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[1, 0]),
         Some(&[0.0, 0.0]),
-        &EvalOptions::default(),
+        &Options::new(),
     );
     assert!(
         matches!(
@@ -444,7 +424,7 @@ fn weights_that_sum_to_zero_are_an_error_not_nan() {
         Predictions::Probabilities(p.view()),
         Labels::Classes(&[1, 0]),
         Some(&[0.0, 2.0]),
-        &EvalOptions::default(),
+        &Options::new(),
     )
     .unwrap();
     assert!((r.log_loss + 0.9f64.ln()).abs() < 1e-15);
@@ -464,7 +444,7 @@ fn long_rows_take_the_vector_ln_and_agree_with_the_scalar_one() {
         .map(|(i, &c)| p[[i, c]].ln())
         .sum::<f64>()
         / n as f64;
-    let o = EvalOptions::default();
+    let o = Options::new();
     let from_p = evaluate(
         Predictions::Probabilities(p.view()),
         Labels::Classes(&labels),

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::Array2;
 use serde_json::json;
 use std::io::IsTerminal;
-use xent::eval::{EvalOptions, Evaluator, Labels, Predictions};
+use xent::eval::{Evaluator, Labels, Options, Predictions};
 
 /// Values of the prediction chunk read at a time: with the labels' chunk and the reader's
 /// buffers, evaluation holds a few MiB whatever the file's size.
@@ -48,13 +48,13 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             "only one of --pred, --labels and --sample-weight can be - (standard input)",
         ));
     }
-    let options = EvalOptions {
-        bins: args.bins,
-        top_k: args.top_k,
-        clip: args.clip,
-        normalize: common.normalize,
-        ..EvalOptions::default()
-    };
+    let mut options = Options::new()
+        .bins(args.bins)
+        .top_k(args.top_k)
+        .normalize(common.normalize);
+    if let Some(eps) = args.clip {
+        options = options.clip(eps);
+    }
     let mut evaluator = Evaluator::new(options).map_err(|e| Failure::usage(e.to_string()))?;
     let mut pred = RowInput::open("PRED", &args.pred, delimiter, Inline::Row)?;
     let mut labels = RowInput::open("LABELS", &args.labels, delimiter, Inline::Column)?;

@@ -28,31 +28,81 @@ pub enum Labels<'a> {
     Distributions(ArrayView2<'a, f64>),
 }
 
-/// Options of [`evaluate`].
+/// Options of [`evaluate`] and [`Evaluator`], a builder in the style of
+/// [`measure::Options`](crate::measure::Options): each setter returns the options, and
+/// [`Evaluator::new`] (or [`evaluate`]) checks them all, naming the first bad one.
+///
+/// Defaults: 15 equal-width confidence bins (as Guo et al.), top-5 accuracy (k capped at the
+/// number of classes), no clipping, rows required to sum to 1 within 1e-4 (rows printed
+/// with five or more decimals pass; a forgotten normalisation does not).
+///
+/// # Example
+/// ```
+/// use xent::eval::{evaluate, Labels, Options, Predictions};
+/// let p = ndarray::array![[0.0, 1.0], [0.8, 0.2]];
+/// let plain = evaluate(Predictions::Probabilities(p.view()), Labels::Classes(&[0, 0]), None,
+///                      &Options::new())?;
+/// assert_eq!(plain.log_loss, f64::INFINITY);
+/// let clipped = Options::new().clip(1e-15).bins(10).top_k(1);
+/// let r = evaluate(Predictions::Probabilities(p.view()), Labels::Classes(&[0, 0]), None, &clipped)?;
+/// assert!(r.log_loss.is_finite());
+/// let bad = Options::new().clip(0.7);
+/// assert!(evaluate(Predictions::Probabilities(p.view()), Labels::Classes(&[0, 0]), None, &bad).is_err());
+/// # Ok::<(), xent::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct EvalOptions {
-    /// Equal-width confidence bins for ECE/MCE (default 15, as Guo et al.).
-    pub bins: usize,
-    /// k of the top-k accuracy (default 5, capped at the number of classes).
-    pub top_k: usize,
-    /// Clip probabilities to [ε, 1 − ε] before the log (default: no clipping).
-    pub clip: Option<f64>,
-    /// Divide probability rows by their sums instead of requiring them to sum to 1.
-    pub normalize: bool,
-    /// Tolerance on |Σp − 1| of a probability row when not normalising (default 1e-4: rows
-    /// printed with five or more decimals pass; a forgotten normalisation does not).
-    pub tolerance: f64,
+pub struct Options {
+    bins: usize,
+    top_k: usize,
+    clip: Option<f64>,
+    normalize: bool,
+    tolerance: f64,
 }
 
-impl Default for EvalOptions {
+impl Default for Options {
     fn default() -> Self {
-        EvalOptions {
+        Options {
             bins: 15,
             top_k: 5,
             clip: None,
             normalize: false,
             tolerance: 1e-4,
         }
+    }
+}
+
+impl Options {
+    /// The defaults (see the type's documentation).
+    pub fn new() -> Options {
+        Options::default()
+    }
+
+    /// Equal-width confidence bins for ECE/MCE: 1 to [`MAX_BINS`].
+    pub fn bins(self, bins: usize) -> Options {
+        Options { bins, ..self }
+    }
+
+    /// k of the top-k accuracy, at least 1 (capped at the number of classes when used).
+    pub fn top_k(self, top_k: usize) -> Options {
+        Options { top_k, ..self }
+    }
+
+    /// Clip probabilities to [ε, 1 − ε] before the log, ε in (0, 0.5).
+    pub fn clip(self, epsilon: f64) -> Options {
+        Options {
+            clip: Some(epsilon),
+            ..self
+        }
+    }
+
+    /// Divide probability rows by their sums instead of requiring them to sum to 1.
+    pub fn normalize(self, normalize: bool) -> Options {
+        Options { normalize, ..self }
+    }
+
+    /// Tolerance on |Σp − 1| of a probability row when not normalising (finite, ≥ 0).
+    pub fn tolerance(self, tolerance: f64) -> Options {
+        Options { tolerance, ..self }
     }
 }
 
@@ -128,15 +178,15 @@ pub struct Report {
 ///
 /// # Example
 /// ```
-/// use xent::eval::{evaluate, EvalOptions, Evaluator, Labels, Predictions};
+/// use xent::eval::{evaluate, Options, Evaluator, Labels, Predictions};
 /// let p = ndarray::array![[0.7, 0.3], [0.4, 0.6], [0.9, 0.1], [0.2, 0.8]];
 /// let labels = [0, 1, 1, 1];
-/// let mut e = Evaluator::new(EvalOptions::default())?;
+/// let mut e = Evaluator::new(Options::default())?;
 /// for (rows, y) in [(0..3, &labels[..3]), (3..4, &labels[3..])] {
 ///     e.push(Predictions::Probabilities(p.slice(ndarray::s![rows, ..])), Labels::Classes(y), None)?;
 /// }
 /// let whole = evaluate(Predictions::Probabilities(p.view()), Labels::Classes(&labels), None,
-///                      &EvalOptions::default())?;
+///                      &Options::default())?;
 /// let streamed = e.finish()?;
 /// assert!((streamed.log_loss - whole.log_loss).abs() < 1e-15);
 /// assert_eq!(streamed.accuracy, 0.75);
@@ -144,7 +194,7 @@ pub struct Report {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Evaluator {
-    options: EvalOptions,
+    options: Options,
     /// (number of classes, single-column binary input), fixed by the first chunk.
     shape: Option<(usize, bool)>,
     /// Width of the prediction rows of the first chunk.
@@ -229,7 +279,7 @@ struct ChunkRows<'p, 'l, 'w, 'o> {
     pred: Predictions<'p>,
     labels: Labels<'l>,
     weights: Option<&'w [f64]>,
-    options: &'o EvalOptions,
+    options: &'o Options,
     classes: usize,
     binary: bool,
     /// Index of the chunk's first row over all chunks, for errors.
@@ -248,7 +298,7 @@ impl Evaluator {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for 0 bins or k.
-    pub fn new(options: EvalOptions) -> Result<Evaluator, Error> {
+    pub fn new(options: Options) -> Result<Evaluator, Error> {
         if options.bins == 0 || options.top_k == 0 {
             return Err(Error::InvalidParameter {
                 name: if options.bins == 0 { "bins" } else { "top-k" },
@@ -654,7 +704,7 @@ fn add_row(
     class: Option<usize>,
     weight: f64,
     binary: bool,
-    options: &EvalOptions,
+    options: &Options,
 ) {
     let (log_p, p, y) = (&row.log_p, &row.p, &row.y);
     let (ce, h_label) = match class {
@@ -723,7 +773,7 @@ pub fn evaluate(
     pred: Predictions<'_>,
     labels: Labels<'_>,
     weights: Option<&[f64]>,
-    options: &EvalOptions,
+    options: &Options,
 ) -> Result<Report, Error> {
     let mut evaluator = Evaluator::new(options.clone())?;
     evaluator.push(pred, labels, weights)?;

@@ -9,13 +9,13 @@
 //! fixed blocks merged in row order, so the numbers do not depend on the thread count.
 //!
 //! ```
-//! use xent::eval::{evaluate, EvalOptions, Labels, Predictions};
+//! use xent::eval::{evaluate, Options, Labels, Predictions};
 //! let p = ndarray::array![[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6]];
 //! let report = evaluate(
 //!     Predictions::Probabilities(p.view()),
 //!     Labels::Classes(&[0, 1, 2]),
 //!     None,
-//!     &EvalOptions::default(),
+//!     &Options::new(),
 //! )?;
 //! assert!((report.log_loss - 0.3635480396729776).abs() < 1e-15); // scikit-learn log_loss
 //! assert_eq!(report.accuracy, 1.0);
@@ -26,12 +26,12 @@
 //! scikit-learn's `log_loss` clips probabilities to [ε, 1 − ε] with ε = machine epsilon
 //! (so a probability of 0 for the true class costs 36.04 nats, not +∞) and warns when rows do
 //! not sum to 1. Here a probability of 0 for the true class gives +∞, rows must sum to 1
-//! within [`EvalOptions::tolerance`] (1e-4) unless [`EvalOptions::normalize`] is set, and probabilities
-//! are clipped only when [`EvalOptions::clip`] says so, to [ε, 1 − ε] without renormalising.
+//! within [`Options::tolerance`] (1e-4) unless [`Options::normalize`] is set, and probabilities
+//! are clipped only when [`Options::clip`] says so, to [ε, 1 − ε] without renormalising.
 
 mod metrics;
 
 pub use metrics::{
-    evaluate, Bin, ClassReport, EvalOptions, Evaluator, Labels, Predictions, Report, MAX_BINS,
+    evaluate, Bin, ClassReport, Evaluator, Labels, Options, Predictions, Report, MAX_BINS,
     MAX_WEIGHT,
 };
