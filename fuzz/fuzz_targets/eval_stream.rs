@@ -4,7 +4,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use xent::data::TableReader;
-use xent::eval::{EvalOptions, Evaluator, Labels, Predictions};
+use xent::eval::{Evaluator, Labels, Options, Predictions};
 
 fn rows(bytes: &[u8], step: usize) -> Result<Vec<ndarray::Array2<f64>>, xent::Error> {
     let mut reader = TableReader::from_csv(std::io::Cursor::new(bytes.to_vec()), None);
@@ -32,12 +32,10 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(pred), Ok(labels)) = (streamed, rows(label_bytes, step)) else {
         return;
     };
-    let options = EvalOptions {
-        bins: 1 + (mode as usize >> 5),
-        top_k: 1 + (mode as usize & 3),
-        normalize: mode & 16 != 0,
-        ..EvalOptions::default()
-    };
+    let options = Options::new()
+        .bins(1 + (mode as usize >> 5))
+        .top_k(1 + (mode as usize & 3))
+        .normalize(mode & 16 != 0);
     let mut evaluator = Evaluator::new(options).expect("bins and k are ≥ 1");
     for (x, y) in pred.iter().zip(&labels) {
         if x.nrows() != y.nrows() {

@@ -6,7 +6,7 @@
 //! markdown table; the one in the `xent::estimate` docs came from this program.
 
 use xent::estimate::{entropy, Estimator};
-use xent::train::SplitMix64;
+use xent::rng::SplitMix64;
 
 /// Gamma(shape) by Marsaglia & Tsang, boosted for shape < 1.
 fn gamma(rng: &mut SplitMix64, shape: f64) -> f64 {

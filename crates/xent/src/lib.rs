@@ -41,6 +41,7 @@
 //! axis holds the classes; sums over a row are accumulated in `f64`.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 pub mod activation;
 mod base;
@@ -50,12 +51,15 @@ mod error;
 pub mod estimate;
 pub mod eval;
 mod float;
+// The one module allowed `unsafe`: SIMD, the GEMM call, non-temporal stores.
+#[allow(unsafe_code)]
 mod kernels;
 mod layout;
 pub mod loss;
 pub mod measure;
 mod policy;
 mod reduction;
+pub mod rng;
 mod shortest;
 pub mod train;
 
@@ -64,6 +68,10 @@ pub use error::Error;
 pub use float::Float;
 pub use policy::InputPolicy;
 pub use reduction::Reduction;
+
+/// The `ndarray` this crate's views and arrays come from, so that callers need no version
+/// of their own to match.
+pub use ndarray;
 pub use shortest::Shortest;
 
 /// The README's Rust examples, compiled and run as doc tests so that they stay true.

@@ -225,7 +225,7 @@ fn nsb_and_chao_shen_beat_plugin_when_samples_are_scarce() {
             Some(*a)
         })
         .collect();
-    let mut rng = xent::train::SplitMix64::new(7);
+    let mut rng = xent::rng::SplitMix64::new(7);
     for n in [10usize, 100] {
         let (mut plugin, mut nsb, mut cs, mut auto) = (0.0, 0.0, 0.0, 0.0);
         let reps = 60;

@@ -257,7 +257,7 @@ fn probabilities_printed_with_six_decimals_pass_the_default_tolerance() {
 #[test]
 fn chunked_evaluation_equals_the_whole() {
     use xent::eval::Evaluator;
-    let mut rng = xent::train::SplitMix64::new(11);
+    let mut rng = xent::rng::SplitMix64::new(11);
     let (n, k) = (257, 4);
     let z = ndarray::Array2::from_shape_fn((n, k), |_| 6.0 * rng.uniform() - 3.0);
     let p = xent::activation::softmax_rows(z.view());
@@ -374,7 +374,7 @@ fn one_column_of_log_probabilities_is_ln_p_of_class_one() {
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
-    let mut rng = xent::train::SplitMix64::new(5);
+    let mut rng = xent::rng::SplitMix64::new(5);
     let (n, k) = (20_000, 7);
     let z = ndarray::Array2::from_shape_fn((n, k), |_| 8.0 * rng.uniform() - 4.0);
     let labels: Vec<usize> = (0..n)
@@ -433,7 +433,7 @@ fn weights_that_sum_to_zero_are_an_error_not_nan() {
 #[test]
 fn long_rows_take_the_vector_ln_and_agree_with_the_scalar_one() {
     // 200 classes: the vectorised f64 ln and exp (within 2 ulp) against a plain computation.
-    let mut rng = xent::train::SplitMix64::new(9);
+    let mut rng = xent::rng::SplitMix64::new(9);
     let (n, k) = (50, 200);
     let z = ndarray::Array2::from_shape_fn((n, k), |_| 10.0 * rng.uniform() - 5.0);
     let p = xent::activation::softmax_rows(z.view());

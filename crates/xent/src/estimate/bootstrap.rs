@@ -1,21 +1,9 @@
-//! Standard errors: the plug-in's asymptotic formula, and a seeded bootstrap for any estimator.
+//! A seeded bootstrap standard deviation for any estimator (the plug-in's asymptotic one is
+//! beside the estimator, in `entropy.rs`).
 
 use super::entropy::{checked_total, entropy, Estimate, Estimator};
-use crate::train::SplitMix64;
+use crate::rng::SplitMix64;
 use crate::Error;
-
-/// The asymptotic standard deviation of the plug-in estimate, √((Σ p̂ ln² p̂ − Ĥ²)/n)
-/// (also used for Miller–Madow, whose correction is a constant).
-pub(crate) fn plugin_sd(counts: &[f64], n: f64) -> f64 {
-    let (mut m1, mut m2) = (0.0, 0.0);
-    for &y in counts.iter().filter(|&&y| y > 0.0) {
-        let p = y / n;
-        let l = p.ln();
-        m1 -= p * l;
-        m2 += p * l * l;
-    }
-    ((m2 - m1 * m1).max(0.0) / n).sqrt()
-}
 
 /// The estimate with a bootstrap standard deviation: `replicates` samples of n outcomes drawn
 /// from the empirical frequencies (seeded, so reruns agree), re-estimated, and the standard

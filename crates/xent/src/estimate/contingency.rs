@@ -190,7 +190,7 @@ mod tests {
 
     /// A pseudo-random table with zero cells, as pairs and densely.
     fn table(rows: usize, cols: usize, seed: u64) -> (Contingency, ndarray::Array2<f64>) {
-        let mut rng = crate::train::SplitMix64::new(seed);
+        let mut rng = crate::rng::SplitMix64::new(seed);
         let mut dense = ndarray::Array2::zeros((rows, cols));
         let mut pairs = Vec::new();
         for _ in 0..(rows * cols) {

@@ -168,6 +168,19 @@ fn total(counts: &[f64]) -> Result<f64, Error> {
     Ok(n)
 }
 
+/// The asymptotic standard deviation of the plug-in estimate, √((Σ p̂ ln² p̂ − Ĥ²)/n)
+/// (also used for Miller–Madow, whose correction is a constant).
+fn plugin_sd(counts: &[f64], n: f64) -> f64 {
+    let (mut m1, mut m2) = (0.0, 0.0);
+    for &y in counts.iter().filter(|&&y| y > 0.0) {
+        let p = y / n;
+        let l = p.ln();
+        m1 -= p * l;
+        m2 += p * l * l;
+    }
+    ((m2 - m1 * m1).max(0.0) / n).sqrt()
+}
+
 /// −Σ p ln p over the given frequencies (0 ln 0 = 0).
 fn plugin_of(p: impl Iterator<Item = f64>) -> f64 {
     compensated_sum(p.map(|x| if x > 0.0 { -x * x.ln() } else { 0.0 }))
@@ -210,13 +223,13 @@ pub fn entropy(counts: &[f64], estimator: Estimator) -> Result<Estimate, Error> 
     };
     Ok(match estimator {
         Estimator::Plugin => Estimate {
-            sd: Some(super::bootstrap::plugin_sd(counts, n)),
+            sd: Some(plugin_sd(counts, n)),
             ..plain(plugin_of(counts.iter().map(|&y| y / n)))
         },
         Estimator::MillerMadow => {
             let m = counts.iter().filter(|&&y| y > 0.0).count() as f64;
             Estimate {
-                sd: Some(super::bootstrap::plugin_sd(counts, n)),
+                sd: Some(plugin_sd(counts, n)),
                 ..plain(plugin_of(counts.iter().map(|&y| y / n)) + (m - 1.0) / (2.0 * n))
             }
         }

@@ -299,7 +299,7 @@ pub(crate) fn ce_short_rows(
     classes: usize,
     targets: &[Option<usize>],
     o: &CeRowOptions<'_>,
-    scales: Option<crate::loss::RowScale<'_>>,
+    scales: Option<super::RowScale<'_>>,
     results: &mut [Option<(f64, f64)>],
 ) {
     const LANES: usize = super::simd::LANES;

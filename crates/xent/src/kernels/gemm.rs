@@ -1,5 +1,6 @@
-//! Matrix products through the `gemm` crate: the one place that calls it (and the only
-//! `unsafe` in the library), so that every model and kernel multiplies the same way.
+//! Matrix products through the `gemm` crate: the one place that calls it (its entry point
+//! is `unsafe`, with the shapes checked here), so that every model and kernel multiplies the
+//! same way.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 

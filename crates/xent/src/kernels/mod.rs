@@ -1,9 +1,14 @@
-//! Row primitives shared by the activations and the measures.
+//! Row primitives shared by the activations, the measures, the losses and evaluation.
 //!
-//! This is the only module allowed to grow `unsafe` and SIMD. The matrix product goes to the
-//! `gemm` crate (runtime-dispatched AVX-512 / AVX2 / NEON); the row kernels are portable
-//! scalar code that widens to `f64`, so `f32` inputs get `f64`-accurate results. Each kernel
-//! works on one contiguous row; the public modules handle shapes, validation and layout.
+//! This is the only module allowed `unsafe` (the crate root denies it elsewhere) and SIMD.
+//! The matrix product goes to the `gemm` crate (`gemm.rs`, runtime-dispatched AVX-512 /
+//! AVX2 / NEON). The row kernels come in two kinds: exact ones that widen to `f64`
+//! (this file, `divergence.rs`, `sum.rs`), and the `f32` fast paths of `simd/`
+//! (AVX-512, AVX2 + FMA or portable lanes, chosen at run time: exp and ln within 2 ulp,
+//! register transposes for short rows, non-temporal stores for large outputs), which the
+//! fused passes (`fused_ce.rs`, `fused_softmax.rs`) run over blocks of rows and hand the rows
+//! they cannot take exactly (non-finite values) to the exact kernels. Each kernel works on
+//! contiguous rows; the public modules handle shapes, validation and layout.
 
 mod divergence;
 pub(crate) mod fused_ce;
@@ -19,6 +24,32 @@ pub(crate) use row_max::{row_max, RowMax};
 pub(crate) use sum::{compensated_sum, CompensatedSum};
 
 use crate::Float;
+
+/// The factor each sample's gradient is scaled by: one for all, or one per sample.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RowScale<'a> {
+    Uniform(f64),
+    PerRow(&'a [f64]),
+}
+
+impl<'a> RowScale<'a> {
+    /// The factor of sample `i`.
+    #[inline]
+    pub(crate) fn at(&self, i: usize) -> f64 {
+        match self {
+            RowScale::Uniform(s) => *s,
+            RowScale::PerRow(s) => s[i],
+        }
+    }
+
+    /// The factors of samples `range`.
+    pub(crate) fn slice(self, range: std::ops::Range<usize>) -> RowScale<'a> {
+        match self {
+            RowScale::Uniform(s) => RowScale::Uniform(s),
+            RowScale::PerRow(s) => RowScale::PerRow(&s[range]),
+        }
+    }
+}
 
 /// Σ_{i ≠ arg} exp((x_i − max) / t), accumulated in `f64`: the sum of the exponentials of a
 /// row shifted by its finite maximum, without the maximum's own term (which is exactly 1), so

@@ -3,12 +3,13 @@
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter, times};
 use super::value::{
     own_sample_scale, own_sample_scales, reduce_row_losses, reduce_samples, LossValue, RowLosses,
-    RowScale, Upstream,
+    Upstream,
 };
 use crate::kernels::fused_ce::{
     ce_row, ce_row_softcap, ce_row_split, ce_short_rows, ce_soft_row, CeRowOptions, RowIo,
     SHORT_BLOCK_ROWS, SHORT_ROW,
 };
+use crate::kernels::RowScale;
 use crate::{kernels, Error, Float, Reduction};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;

@@ -50,5 +50,4 @@ pub use focal::Focal;
 pub use kl_div::{KlDiv, KlReduction};
 pub use mse::Mse;
 pub use nll::Nll;
-pub(crate) use value::RowScale;
 pub use value::{LossValue, Upstream};

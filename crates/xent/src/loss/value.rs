@@ -148,32 +148,6 @@ pub(crate) fn own_sample_scales(reduction: Reduction, rows: usize, denominator: 
     vec![own_sample_scale(reduction, denominator); rows]
 }
 
-/// The factor each sample's gradient is scaled by: one for all, or one per sample.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum RowScale<'a> {
-    Uniform(f64),
-    PerRow(&'a [f64]),
-}
-
-impl<'a> RowScale<'a> {
-    /// The factor of sample `i`.
-    #[inline]
-    pub(crate) fn at(&self, i: usize) -> f64 {
-        match self {
-            RowScale::Uniform(s) => *s,
-            RowScale::PerRow(s) => s[i],
-        }
-    }
-
-    /// The factors of samples `range`.
-    pub(crate) fn slice(self, range: std::ops::Range<usize>) -> RowScale<'a> {
-        match self {
-            RowScale::Uniform(s) => RowScale::Uniform(s),
-            RowScale::PerRow(s) => RowScale::PerRow(&s[range]),
-        }
-    }
-}
-
 /// The losses of a fused pass: per sample, or only their (compensated) total when the
 /// reduction does not need them one by one.
 pub(crate) enum RowLosses {

@@ -1,7 +1,7 @@
 //! Data sets for training: features, targets, splits and feature scaling.
 
-use super::SplitMix64;
 use crate::data::{self, parse_idx, IdxArray};
+use crate::rng::SplitMix64;
 use crate::Error;
 use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};

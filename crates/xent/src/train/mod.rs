@@ -29,10 +29,8 @@
 
 mod dataset;
 mod model;
-mod rng;
 mod sgd;
 
 pub use dataset::{Dataset, Scaling, Split, Targets, MAX_INFERRED_CLASSES};
 pub use model::{Model, ModelKind, MAX_MODEL_BYTES};
-pub use rng::SplitMix64;
 pub use sgd::{evaluate, EpochReport, Progress, Sgd};

@@ -1,9 +1,9 @@
 //! Linear models: linear, logistic and softmax regression, and their file format.
 
 use super::dataset::{Dataset, Scaling, Targets};
-use super::SplitMix64;
 use crate::activation::{sigmoid, LogSoftmax, RowActivation, Softmax};
 use crate::layout::argmax;
+use crate::rng::SplitMix64;
 use crate::Error;
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};

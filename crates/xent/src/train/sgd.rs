@@ -2,10 +2,10 @@
 
 use super::dataset::{Dataset, Targets};
 use super::model::{Model, ModelKind};
-use super::SplitMix64;
 use crate::kernels::matmul;
 use crate::layout::argmax;
 use crate::loss::{BceWithLogits, CrossEntropy, Mse};
+use crate::rng::SplitMix64;
 use crate::{Error, Reduction};
 use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;

@@ -147,7 +147,7 @@ dispatch!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::SplitMix64;
+    use crate::rng::SplitMix64;
 
     /// Distance in units in the last place between two f64 of the same sign.
     fn ulps(a: f64, b: f64) -> u64 {

@@ -1,12 +1,13 @@
-//! A small seeded random number generator, so that training is bit-for-bit reproducible
-//! across platforms and dependency versions.
+//! A small seeded random number generator, so that training, splits and bootstraps are
+//! bit-for-bit reproducible across platforms and dependency versions. At the crate root
+//! because the estimators and the tests use it as much as training does.
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a counter hashed by a fixed mixer. The same stream
 /// the benchmark harness in `shared/bench` uses to generate its inputs.
 ///
 /// # Example
 /// ```
-/// use xent::train::SplitMix64;
+/// use xent::rng::SplitMix64;
 /// let mut rng = SplitMix64::new(0);
 /// assert_eq!(rng.next_u64(), 0xE220A8397B1DCDAF); // the reference value
 /// assert_eq!(rng.next_u64(), 0x6E789E6AA1B965F4);
