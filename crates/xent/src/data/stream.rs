@@ -4,7 +4,7 @@
 use super::csv::LineParser;
 use super::npy::Layout;
 use crate::Error;
-use ndarray::Array2;
+use ndarray::{Array2, ShapeBuilder};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -74,7 +74,7 @@ pub struct TableReader {
 /// memory runs out.
 pub const DEFAULT_MAX_LINE_BYTES: u64 = 1 << 30;
 
-/// Bytes of a Fortran-order NPY array read per column at a time: the columns of a block of
+/// Bytes of a Fortran-order NPY array decoded per block (4 MiB): the columns of a block of
 /// rows are read in long runs, so a chunk of a few rows costs no seek of its own.
 const FORTRAN_BLOCK_BYTES: usize = 1 << 22;
 
@@ -333,13 +333,17 @@ impl TableReader {
                         .is_some_and(|(start, b)| first_row + rows <= start + b.nrows());
                     if !covered {
                         let block_rows = (FORTRAN_BLOCK_BYTES / (cols * size)).max(rows).min(left);
-                        let mut decoded = Array2::zeros((block_rows, cols));
+                        // Column-major, so that each column decodes into one contiguous run.
+                        let mut decoded = Array2::zeros((block_rows, cols).f());
                         bytes.resize(block_rows * size, 0);
+                        // Straight from the file: through the buffer, each short run would
+                        // cost a whole buffer's read after every seek.
+                        let file = reader.get_mut();
                         for (j, mut column) in decoded.columns_mut().into_iter().enumerate() {
                             let at =
                                 layout.data_start + ((j * layout.rows + first_row) * size) as u64;
-                            reader.seek(SeekFrom::Start(at)).map_err(io_error)?;
-                            reader.read_exact(bytes).map_err(io_error)?;
+                            file.seek(SeekFrom::Start(at)).map_err(io_error)?;
+                            file.read_exact(bytes).map_err(io_error)?;
                             layout.dtype.decode_into(bytes, column.iter_mut());
                         }
                         *block = Some((first_row, decoded));
