@@ -30,29 +30,28 @@ fn write_svg(path: &Path, svg: &str) -> Result<(), String> {
     xent::data::write_atomically(path, |w| w.write_all(svg.as_bytes())).map_err(|e| e.to_string())
 }
 
-/// A PNG drawn into a temporary file beside `path` (plotters writes bitmaps to a path of
-/// its own), synced, then renamed over `path`; on failure the temporary file goes and
-/// `path` is untouched.
+/// A PNG drawn into a temporary file beside `path` (plotters encodes bitmaps only to a path
+/// of its own), then written to `path` by the atomic writer, which also follows links and
+/// writes devices in place; the temporary file is removed whatever happens.
 fn write_png(path: &Path, draw: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
     let name = path
         .file_name()
         .map_or_else(|| "plot".into(), |n| n.to_string_lossy().into_owned());
+    let device = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
     let dir = match path.parent() {
+        // A device's folder (/dev) is no place for a drawing.
+        _ if device => std::env::temp_dir(),
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let temp = dir.join(format!(".{name}.xent-{}.tmp.png", std::process::id()));
+    let temp = dir.join(format!(".{name}.xent-{}.draw.png", std::process::id()));
     let result = draw(&temp)
         .map_err(|e| cannot_write(path, &e))
-        .and_then(|()| {
-            std::fs::File::open(&temp)
-                .and_then(|f| f.sync_all())
-                .and_then(|()| std::fs::rename(&temp, path))
-                .map_err(|e| format!("{}: {e}", path.display()))
+        .and_then(|()| std::fs::read(&temp).map_err(|e| format!("{}: {e}", path.display())))
+        .and_then(|png| {
+            xent::data::write_atomically(path, |w| w.write_all(&png)).map_err(|e| e.to_string())
         });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
+    let _ = std::fs::remove_file(&temp);
     result
 }
 

@@ -375,3 +375,47 @@ fn the_default_line_limit_holds_under_a_memory_limit() {
          --max-line-bytes if it is meant)"
     );
 }
+
+#[test]
+fn outputs_that_are_devices_or_links_are_written_through() {
+    let dir = scratch("special");
+    let big = big_logits(&dir);
+    let grad = |out: &str| -> Vec<String> {
+        ["loss", "cross-entropy", "--logits", &big, "--target"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([big_labels(&dir), "--grad".into(), out.into()])
+            .collect()
+    };
+    // A device is written in place: /dev/null takes it, /dev/full is a full disk.
+    let output = xent().args(grad("/dev/null")).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    let output = xent().args(grad("/dev/full")).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim_end(),
+        "xent: error: /dev/full: No space left on device (os error 28)"
+    );
+    assert!(!fs::metadata("/dev/full").unwrap().is_file());
+    // A link is followed: its target gets the model, the link stays a link.
+    let real = dir.join("real.json");
+    let link = dir.join("link.json");
+    fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let output = xent()
+        .args(["train", "--epochs", "1", "--save"])
+        .arg(&link)
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("{\"format\""));
+    fs::remove_dir_all(&dir).ok();
+}

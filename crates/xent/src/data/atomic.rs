@@ -44,6 +44,18 @@ pub fn write_atomically(
             "is a directory, not a file",
         ));
     }
+    if is_special(path) {
+        // A device, pipe or socket (`/dev/stdout`, a FIFO): written in place, never replaced.
+        return write_in_place(path, fill).map_err(io_error);
+    }
+    // A link is followed: the file it points to is replaced, the link stays a link.
+    let resolved = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).map_err(io_error)?,
+        _ => path.to_path_buf(),
+    };
+    let path_shown = path;
+    let path = resolved.as_path();
+    let io_error = |e: std::io::Error| Error::io(Some(path_shown), &e);
     let temp = temporary_beside(path);
     let result = (|| -> std::io::Result<()> {
         let file = File::create(&temp)?;
@@ -84,6 +96,11 @@ pub fn check_writable(path: &Path) -> Result<(), Error> {
             "is a directory, not a file".into(),
         ));
     }
+    if is_special(path) {
+        // Written in place; opening a FIFO to check it would wait for its reader.
+        return Ok(());
+    }
+    let path = &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = directory_of(path);
     if !dir.is_dir() {
         return Err(fail(
@@ -102,6 +119,22 @@ pub fn check_writable(path: &Path) -> Result<(), Error> {
             format!("cannot write in the folder {}: {e}", dir.display()),
         )),
     }
+}
+
+/// An existing path that is neither a regular file nor a directory (after links).
+fn is_special(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Writes into an existing device or pipe as it is.
+fn write_in_place(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let file = fs::OpenOptions::new().write(true).open(path)?;
+    let mut writer = BufWriter::with_capacity(1 << 16, file);
+    fill(&mut writer)?;
+    writer.flush()
 }
 
 /// The folder a file goes into (`.` for a bare file name).
@@ -146,6 +179,35 @@ mod tests {
         assert_eq!(names, vec![std::ffi::OsString::from("model.json")]);
         assert!(write_atomically(&dir, |_| Ok(())).is_err());
         assert!(check_writable(&dir).is_err());
+        fs::remove_dir_all(&dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_devices_written_in_place() {
+        let dir = std::env::temp_dir().join(format!("xent-atomic-link-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("real.csv");
+        let link = dir.join("link.csv");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        check_writable(&link).unwrap();
+        write_atomically(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        // /dev/null stays a device: written in place, not renamed over.
+        check_writable(Path::new("/dev/null")).unwrap();
+        write_atomically(Path::new("/dev/null"), |w| w.write_all(b"gone")).unwrap();
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
+        let full = write_atomically(Path::new("/dev/full"), |w| w.write_all(&[0; 1 << 17]));
+        assert!(full
+            .unwrap_err()
+            .to_string()
+            .starts_with("/dev/full: No space left"));
+        assert!(!fs::metadata("/dev/full").unwrap().is_file());
         fs::remove_dir_all(&dir).ok();
     }
 }
