@@ -44,9 +44,24 @@ fn failure(e: io::Error) -> Failure {
     }
 }
 
-/// Prints an error line on standard error; if even that fails (stderr on a full disk) there
-/// is no one left to tell, and the exit code still says it.
+/// The most characters of an error line: any value echoed in it (a 20 MB option value, a
+/// path the system refused as too long) is cut in the middle to fit.
+const MAX_ERROR_CHARS: usize = 600;
+
+/// Prints an error line on standard error, cut to [`MAX_ERROR_CHARS`]; if even that fails
+/// (stderr on a full disk) there is no one left to tell, and the exit code still says it.
 pub fn error_line(text: &str) {
+    let chars = text.chars().count();
+    let line = if chars > MAX_ERROR_CHARS {
+        let head: String = text.chars().take(MAX_ERROR_CHARS / 2).collect();
+        let tail: String = text.chars().skip(chars - MAX_ERROR_CHARS / 3).collect();
+        format!(
+            "{head}… ({} characters cut) …{tail}",
+            chars - head.chars().count() - tail.chars().count()
+        )
+    } else {
+        text.to_string()
+    };
     let mut err = io::stderr().lock();
-    let _ = writeln!(err, "{text}");
+    let _ = writeln!(err, "{line}");
 }

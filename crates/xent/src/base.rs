@@ -138,7 +138,7 @@ impl FromStr for Base {
             other => match other.parse::<f64>() {
                 Ok(b) => Base::new(b),
                 Err(_) => Err(Error::UnknownBase {
-                    text: s.to_string(),
+                    text: crate::shortest::excerpt(s, crate::shortest::EXCERPT_CHARS),
                 }),
             },
         }
