@@ -206,7 +206,7 @@ pub enum LossKind {
         #[arg(long, allow_hyphen_values = true)]
         pos_weight: Option<String>,
         /// A file of element weights of the input's shape.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         weight_file: Option<String>,
         #[command(flatten)]
         common: LossCommon,

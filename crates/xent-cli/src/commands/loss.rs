@@ -213,6 +213,27 @@ impl Pair {
 
     fn fail(&self, e: xent::Error, extra: Option<&Operand>) -> Failure {
         // Weights given as options are blamed by their option's name, not the data's.
+        if let xent::Error::ValueOutOfRange {
+            input,
+            col,
+            value,
+            expected,
+            ..
+        } = &e
+        {
+            let option = match *input {
+                "weight" if extra.is_none() => Some("--weight"),
+                "pos_weight" => Some("--pos-weight"),
+                _ => None,
+            };
+            if let Some(option) = option {
+                return Failure::data(format!(
+                    "{option}, value {}: {} is out of range: {expected}",
+                    col + 1,
+                    xent::Shortest(*value)
+                ));
+            }
+        }
         if let xent::Error::ShapeMismatch {
             input,
             expected,

@@ -122,9 +122,12 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     } else {
         let what = if regression { "MSE" } else { "accuracy" };
         out.line(&format!(
-            "trained: train loss {train_loss:.4}, train {what} {train_metric:.4}, \
-             test loss {test_loss:.4}, test {what} {test_metric:.4}; \
-             {per_epoch:.4} s per epoch (median)"
+            "trained: train loss {}, train {what} {}, test loss {}, test {what} {}; \
+             {per_epoch:.4} s per epoch (median)",
+            fixed4(train_loss),
+            fixed4(train_metric),
+            fixed4(test_loss),
+            fixed4(test_metric)
         ))?;
         if regression {
             let w: Vec<String> = model
@@ -221,16 +224,26 @@ fn epoch_json(r: &EpochReport) -> Value {
 }
 
 fn epoch_row(r: &EpochReport) -> String {
-    let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
+    let opt = |v: Option<f64>| v.map_or("-".to_string(), fixed4);
     format!(
-        "{:>5}  {:>10.4}  {:>9.4}  {:>10}  {:>9}  {:>8.4}",
+        "{:>5}  {:>10}  {:>9}  {:>10}  {:>9}  {:>8.4}",
         r.epoch,
-        r.train_loss,
-        r.train_accuracy,
+        fixed4(r.train_loss),
+        fixed4(r.train_accuracy),
         opt(r.test_loss),
         opt(r.test_accuracy),
         r.seconds
     )
+}
+
+/// Four decimals for the table's usual range, an exponent outside it (a diverging loss of
+/// 10²⁸ is not printed as 29 digits).
+fn fixed4(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-3..1e6).contains(&v.abs()) {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {

@@ -118,6 +118,7 @@ def others():
     write("labels_text.csv", "0.5,cat\n0.25,dog\n")
     write("counts_overflow.csv", "1e308,1e308\n")
     write("weights_two.csv", "1,1\n1,1\n")
+    write("twenty_features.csv", "".join(",".join(["0.5"] * 20) + f",{i % 2}\n" for i in range(4)))
 
 
 if __name__ == "__main__":

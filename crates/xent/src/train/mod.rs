@@ -32,5 +32,5 @@ mod model;
 mod sgd;
 
 pub use dataset::{Dataset, Scaling, Split, Targets, MAX_INFERRED_CLASSES};
-pub use model::{Model, ModelKind, MAX_MODEL_BYTES};
+pub use model::{Model, ModelKind, MAX_MODEL_BYTES, MAX_PARAMETERS};
 pub use sgd::{evaluate, EpochReport, Progress, Sgd};

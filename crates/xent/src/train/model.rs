@@ -88,6 +88,10 @@ struct ModelFile {
 
 const FORMAT: &str = "xent-linear-model";
 
+/// The most weights (inputs × outputs) [`Model::for_dataset`] makes: 2²⁸, 1 GiB of `f32`
+/// (training holds the weights, their gradient, their velocity and a gradient per thread).
+pub const MAX_PARAMETERS: usize = 1 << 28;
+
 /// The largest model file [`Model::load`] reads: 1 GiB of JSON (about 50 million weights).
 pub const MAX_MODEL_BYTES: u64 = 1 << 30;
 
@@ -159,6 +163,10 @@ fn validate(file: &ModelFile) -> Result<(), String> {
 impl Model {
     /// A model with weights drawn from N(0, 0.01²) (seeded) and zero bias, as in the chapter.
     /// `classes` is the number of outputs of softmax regression; the others have one output.
+    ///
+    /// # Panics
+    /// Aborts, as any allocation does, when the inputs × outputs weights do not fit in
+    /// memory; [`Model::for_dataset`] checks the count against [`MAX_PARAMETERS`] first.
     pub fn new(kind: ModelKind, inputs: usize, classes: usize, seed: u64) -> Model {
         let outputs = match kind {
             ModelKind::Softmax => classes,
@@ -202,6 +210,21 @@ impl Model {
             (Targets::Classes { classes, .. }, _) => *classes,
             (Targets::Values(_), ModelKind::Linear) => 1,
         };
+        let outputs = if kind == ModelKind::Softmax {
+            classes
+        } else {
+            1
+        };
+        let weights = data.features.ncols().saturating_mul(outputs);
+        if weights > MAX_PARAMETERS {
+            return Err(Error::Unsuitable {
+                reason: format!(
+                    "{} features × {outputs} outputs make {weights} weights, more than the \
+                     limit of {MAX_PARAMETERS} (training holds four copies of them)",
+                    data.features.ncols()
+                ),
+            });
+        }
         Ok(Model::new(kind, data.features.ncols(), classes, seed))
     }
 
@@ -286,16 +309,25 @@ impl Model {
     /// # Errors
     /// As [`Model::logits`].
     pub fn predict(&self, raw: ArrayView2<'_, f32>) -> Result<Vec<f32>, Error> {
-        let z = self.logits(raw)?;
-        Ok(match self.kind {
-            ModelKind::Softmax => z.rows().into_iter().map(|r| argmax(r) as f32).collect(),
-            ModelKind::Logistic => z
-                .column(0)
-                .iter()
-                .map(|&v| if v > 0.0 { 1.0 } else { 0.0 })
-                .collect(),
-            ModelKind::Linear => z.column(0).to_vec(),
-        })
+        // A chunk of rows at a time: the logits of a wide model over many rows would not fit.
+        let rows = (super::sgd::PREDICT_LOGITS / self.outputs().max(1)).clamp(1, 4096);
+        let mut out = Vec::with_capacity(raw.nrows());
+        for start in (0..raw.nrows()).step_by(rows) {
+            let end = (start + rows).min(raw.nrows());
+            let z = self.logits(raw.slice(ndarray::s![start..end, ..]))?;
+            match self.kind {
+                ModelKind::Softmax => out.extend(z.rows().into_iter().map(|r| argmax(r) as f32)),
+                ModelKind::Logistic => {
+                    out.extend(z.column(0).iter().map(|&v| if v > 0.0 { 1.0 } else { 0.0 }))
+                }
+                ModelKind::Linear => out.extend(z.column(0).iter().copied()),
+            }
+        }
+        if raw.nrows() == 0 {
+            // The shape checks of `logits` still apply to an empty batch.
+            self.logits(raw)?;
+        }
+        Ok(out)
     }
 
     /// The model as JSON (see the type's docs for the format).

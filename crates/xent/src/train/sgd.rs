@@ -216,6 +216,16 @@ impl Sgd {
         // Parts of fewer than 32 rows cost more in coordination than they save.
         let threads = rayon::current_num_threads().clamp(1, b.div_ceil(32));
         let part = b.div_ceil(threads);
+        // Each thread holds its part's logits: bounded, so that a large class count with a
+        // large batch is an error, not an allocation failure.
+        if part.saturating_mul(k).saturating_mul(threads) > MAX_BATCH_LOGITS {
+            return Err(Error::InvalidParameter {
+                name: "batch size",
+                value: b as f64,
+                expected: "the batch's logits (batch size × outputs) must stay within 2^28 \
+                           values: use a smaller batch",
+            });
+        }
         let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(part, d, k)).collect();
         let mut grad_w = Array2::<f32>::zeros((d, k));
         let mut grad_b = Array1::<f32>::zeros(k);
@@ -450,6 +460,12 @@ fn scalar(v: crate::loss::LossValue<f32>) -> f64 {
     v.scalar().map_or(f64::NAN, f64::from)
 }
 
+/// The most logits a batch may hold over all threads: 2²⁸ values, 1 GiB of `f32`.
+const MAX_BATCH_LOGITS: usize = 1 << 28;
+
+/// Logits evaluated at a time outside training.
+pub(crate) const PREDICT_LOGITS: usize = 1 << 22;
+
 /// Mean loss and accuracy (MSE for linear regression) of a model on a data set of raw
 /// features (the model applies its own scaling), computed in chunks.
 ///
@@ -475,12 +491,13 @@ pub fn evaluate(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
 
 /// [`evaluate`] on features the model's scaling has already been applied to.
 fn evaluate_scaled(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
-    const CHUNK: usize = 4096;
+    // Rows of logits at a time: 4096, fewer for wide models (at most 2²² logits, 16 MiB).
+    let chunk_rows = (PREDICT_LOGITS / model.outputs().max(1)).clamp(1, 4096);
     let n = data.len();
     let (mut loss_sum, mut metric_sum) = (0.0f64, 0.0f64);
-    let mut z = Array2::<f32>::zeros((CHUNK.min(n), model.outputs()));
-    for start in (0..n).step_by(CHUNK) {
-        let end = (start + CHUNK).min(n);
+    let mut z = Array2::<f32>::zeros((chunk_rows.min(n), model.outputs()));
+    for start in (0..n).step_by(chunk_rows) {
+        let end = (start + chunk_rows).min(n);
         let x: ArrayView2<'_, f32> = data.features.slice(s![start..end, ..]);
         let mut zc = z.slice_mut(s![..end - start, ..]).to_owned();
         model.linear_into(x, &mut zc);
