@@ -229,17 +229,90 @@ struct Sums {
     brier: CompensatedSum,
     entropy: CompensatedSum,
     kl: CompensatedSum,
-    /// Per bin: (weight, Σ weight·confidence, Σ weight·hit).
-    bins: Vec<(f64, f64, f64)>,
-    /// Per class: (support, predicted, true positives, Σ weight·loss).
-    per_class: Vec<(f64, f64, f64, f64)>,
+    /// Per bin: [weight, Σ weight·confidence, Σ weight·hit].
+    bins: Cells<3>,
+    /// Per class: [support, predicted, true positives, Σ weight·loss].
+    per_class: Cells<4>,
+}
+
+/// Sums per cell (a confidence bin, a class): dense for the evaluator's totals; for a block
+/// of rows that touches few of many cells (a million bins, a 128k vocabulary), the list of
+/// its rows' entries, so that a block costs its rows, not its cells.
+#[derive(Debug, Clone)]
+enum Cells<const N: usize> {
+    Dense(Vec<[f64; N]>),
+    Entries(Vec<(usize, [f64; N])>),
+}
+
+impl<const N: usize> Default for Cells<N> {
+    fn default() -> Self {
+        Cells::Dense(Vec::new())
+    }
+}
+
+impl<const N: usize> Cells<N> {
+    fn dense(cells: usize) -> Self {
+        Cells::Dense(vec![[0.0; N]; cells])
+    }
+
+    /// Entries when a block adds fewer of them than there are cells.
+    fn for_block(cells: usize, entries: usize) -> Self {
+        if entries < cells {
+            Cells::Entries(Vec::with_capacity(entries))
+        } else {
+            Cells::dense(cells)
+        }
+    }
+
+    fn add(&mut self, cell: usize, values: [f64; N]) {
+        match self {
+            Cells::Dense(d) => d[cell].iter_mut().zip(values).for_each(|(a, b)| *a += b),
+            Cells::Entries(e) => e.push((cell, values)),
+        }
+    }
+
+    /// Adds the sums of the rows that follow; `self` is dense (the evaluator's totals).
+    fn merge(&mut self, other: Cells<N>) {
+        let Cells::Dense(mine) = self else {
+            unreachable!("blocks merge into the dense totals")
+        };
+        match other {
+            Cells::Dense(theirs) => {
+                for (a, b) in mine.iter_mut().zip(theirs) {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                }
+            }
+            Cells::Entries(entries) => {
+                for (cell, values) in entries {
+                    mine[cell].iter_mut().zip(values).for_each(|(x, y)| *x += y);
+                }
+            }
+        }
+    }
+
+    fn into_dense(self) -> Vec<[f64; N]> {
+        match self {
+            Cells::Dense(d) => d,
+            Cells::Entries(_) => unreachable!("the totals are dense"),
+        }
+    }
 }
 
 impl Sums {
+    /// The evaluator's totals: dense cells.
     fn new(bins: usize, classes: usize) -> Sums {
         Sums {
-            bins: vec![(0.0, 0.0, 0.0); bins],
-            per_class: vec![(0.0, 0.0, 0.0, 0.0); classes],
+            bins: Cells::dense(bins),
+            per_class: Cells::dense(classes),
+            ..Sums::default()
+        }
+    }
+
+    /// The sums of a block of `rows` rows (one bin entry and two class entries a row).
+    fn for_block(bins: usize, classes: usize, rows: usize) -> Sums {
+        Sums {
+            bins: Cells::for_block(bins, rows),
+            per_class: Cells::for_block(classes, 2 * rows),
             ..Sums::default()
         }
     }
@@ -264,12 +337,8 @@ impl Sums {
         self.brier.merge(other.brier);
         self.entropy.merge(other.entropy);
         self.kl.merge(other.kl);
-        for (a, b) in self.bins.iter_mut().zip(other.bins) {
-            *a = (a.0 + b.0, a.1 + b.1, a.2 + b.2);
-        }
-        for (a, b) in self.per_class.iter_mut().zip(other.per_class) {
-            *a = (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3);
-        }
+        self.bins.merge(other.bins);
+        self.per_class.merge(other.per_class);
     }
 }
 
@@ -453,9 +522,10 @@ impl Evaluator {
         let nbins = self.options.bins;
         let bins: Vec<Bin> = sums
             .bins
+            .into_dense()
             .into_iter()
             .enumerate()
-            .map(|(j, (bw, conf, acc))| {
+            .map(|(j, [bw, conf, acc])| {
                 let (confidence, accuracy) = if bw > 0.0 {
                     (conf / bw, acc / bw)
                 } else {
@@ -476,9 +546,10 @@ impl Evaluator {
             .collect();
         let per_class = sums
             .per_class
+            .into_dense()
             .into_iter()
             .enumerate()
-            .map(|(class, (support, predicted, tp, loss))| ClassReport {
+            .map(|(class, [support, predicted, tp, loss])| ClassReport {
                 class,
                 support,
                 precision: tp / predicted,
@@ -510,7 +581,7 @@ impl ChunkRows<'_, '_, '_, '_> {
     /// The sums over rows `range` of the chunk.
     fn block(&self, range: std::ops::Range<usize>) -> Result<Sums, Error> {
         let classes = self.classes;
-        let mut sums = Sums::new(self.options.bins, classes);
+        let mut sums = Sums::for_block(self.options.bins, classes, range.len());
         let mut row = Scratch {
             log_p: vec![0.0; classes],
             p: vec![0.0; classes],
@@ -749,15 +820,12 @@ fn add_row(
     sums.kl.add(weight * (ce - h_label));
     let bins = options.bins;
     let confidence = p[guess];
-    let slot = &mut sums.bins[((confidence * bins as f64) as usize).min(bins - 1)];
-    slot.0 += weight;
-    slot.1 += weight * confidence;
-    slot.2 += weight * hit;
-    let c = &mut sums.per_class;
-    c[truth].0 += weight;
-    c[truth].2 += weight * hit;
-    c[truth].3 += weight * ce;
-    c[guess].1 += weight;
+    let slot = ((confidence * bins as f64) as usize).min(bins - 1);
+    sums.bins
+        .add(slot, [weight, weight * confidence, weight * hit]);
+    sums.per_class
+        .add(truth, [weight, 0.0, weight * hit, weight * ce]);
+    sums.per_class.add(guess, [0.0, weight, 0.0, 0.0]);
 }
 
 /// Evaluates predictions against labels, optionally with one weight per sample.
