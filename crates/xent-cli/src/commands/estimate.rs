@@ -43,13 +43,23 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
     }
     if let Some(r) = bootstrap {
         // A replicate draws n outcomes (a normal approximation per count beyond 10⁷) and
-        // estimates over K counts: bounded so that a large n cannot make the run endless.
+        // runs the estimators over K counts: bounded so that no choice makes the run endless.
         let n: f64 = counts.iter().filter(|c| c.is_finite()).sum();
-        let work = *r as f64 * (n.min(1e7) + counts.len() as f64);
-        if work > crate::limits::MAX_BOOTSTRAP_WORK {
+        let estimators: Vec<Estimator> = if method == "all" {
+            Estimator::ALL.iter().map(|(_, e)| *e).collect()
+        } else {
+            method.parse().into_iter().collect()
+        };
+        let k = counts.len() as f64;
+        let per_replicate = n.min(1e7)
+            + estimators
+                .iter()
+                .map(|e| bootstrap_cost(*e, k))
+                .sum::<f64>();
+        if *r as f64 * per_replicate > crate::limits::MAX_BOOTSTRAP_WORK {
             return Err(Failure::usage(format!(
-                "--bootstrap {r}: {r} replicates of {} draws and {} counts is more than the \
-                 limit of 10⁹ steps; use fewer replicates",
+                "--bootstrap {r}: {r} replicates of {} draws and {} counts with {method} is \
+                 more than the limit of 10⁹ steps; use fewer replicates",
                 Shortest(n.min(1e7)),
                 counts.len()
             )));
@@ -133,6 +143,17 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
         (_, Some(sd)) => format!("H = {value} ± {sd} {unit} ({about}, standard deviation)\n"),
         _ => format!("H = {value} {unit} ({about})\n"),
     })
+}
+
+/// The steps one estimate over `k` counts costs, in units of one pass over a count: the NSB
+/// integrals evaluate their integrand at a few hundred points (measured: 0.34 ms for NSB and
+/// 4 ms for NSB with an unknown alphabet on 100 counts, against microseconds for the rest).
+fn bootstrap_cost(estimator: Estimator, k: f64) -> f64 {
+    match estimator {
+        Estimator::Nsb => 4e5 + 20.0 * k,
+        Estimator::NsbUnknownAlphabet => 4e6 + 20.0 * k,
+        _ => k,
+    }
 }
 
 /// Counts from an operand: one row or one column of numbers.
