@@ -120,6 +120,10 @@ impl Failure {
                 "{}:{line}:{byte}: bytes that are not UTF-8 text",
                 operand.describe()
             ),
+            (Source::Npy(_), Error::Empty { .. }) => format!(
+                "{}: no values (the array has a dimension of length 0)",
+                operand.describe()
+            ),
             (_, Error::Empty { .. }) => format!(
                 "{}: no rows of numbers (the input is empty, or holds only blank lines, \
                  comments or a header)",

@@ -55,6 +55,15 @@ impl Operand {
             source,
             table: Table::from_vec(Vec::new()),
         };
+        // A table with no values (an NPY of shape (n, 0) or (0, m)) has nothing to compute:
+        // one error for every command, not an empty answer from some and an error from others.
+        let result = result.and_then(|t| {
+            if t.values.is_empty() {
+                Err(xent::Error::Empty { input: "csv" })
+            } else {
+                Ok(t)
+            }
+        });
         operand.table = result.map_err(|e| Failure::from_read(&operand as &dyn Place, e))?;
         Ok(operand)
     }

@@ -102,6 +102,8 @@ def npy(name, descr, fortran, shape, values, fmt):
 def others():
     # good_pred.csv's rows, stored column by column.
     rows = [[0.7, 0.3], [0.4, 0.6], [0.9, 0.1]]
+    # 2^40 rows of no values: nothing to allocate, nothing to compute.
+    npy("zero_columns.npy", "<f8", False, (1 << 40, 0), [], "d")
     npy("good_pred_fortran.npy", "<f8", True, (3, 2), [r[c] for c in range(2) for r in rows], "d")
     write("samples_bom_blank.txt", "\ufeffa\nb\na\n\n\n".encode())
     write("samples_three_fields.csv", "a,b\nc,d,e\n")
