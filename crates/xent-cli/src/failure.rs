@@ -1,6 +1,6 @@
 //! One-line error messages that point into the user's operands, and their exit codes.
 
-use crate::operand::{Operand, Source};
+use crate::source::Source;
 use xent::{Error, Shortest};
 
 /// Something an error can point into: an operand loaded whole, or one read in chunks.
@@ -296,22 +296,5 @@ impl Failure {
             _ => error.to_string(),
         };
         Failure::data(message)
-    }
-}
-
-impl Failure {
-    /// P and Q whose shapes cannot be paired row by row.
-    pub fn from_compute_shape(p: &Operand, q: &Operand) -> Failure {
-        let shape = |o: &Operand| {
-            let v = &o.table.values;
-            format!("{} row(s) of {} value(s)", v.nrows(), v.ncols())
-        };
-        Failure::data(format!(
-            "P and Q do not match: P ({}) has {}, Q ({}) has {}",
-            p.describe(),
-            shape(p),
-            q.describe(),
-            shape(q)
-        ))
     }
 }

@@ -16,6 +16,7 @@ mod output;
 mod plot;
 mod row_input;
 mod sink;
+mod source;
 
 use clap::Parser;
 use std::ffi::OsString;

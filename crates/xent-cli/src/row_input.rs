@@ -2,7 +2,7 @@
 //! inline vector held whole, with errors that still point at the file's line and field.
 
 use crate::failure::{Failure, Place};
-use crate::operand::{describe_source, has_extension, resolve, Resolved, Source};
+use crate::source::{describe_source, has_extension, resolve, Resolved, Source};
 use ndarray::{s, Array2};
 use std::path::Path;
 use xent::data::{Chunk, TableReader};

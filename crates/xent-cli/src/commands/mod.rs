@@ -158,13 +158,13 @@ fn broadcast_pair<'a>(
 ) -> Result<(ArrayView2<'a, f64>, ArrayView2<'a, f64>), Failure> {
     let (pv, qv) = (&p.table.values, &q.table.values);
     if pv.ncols() != qv.ncols() {
-        return Err(Failure::from_compute_shape(p, q));
+        return Err(crate::operand::shape_failure(p, q));
     }
     let rows = pv.nrows().max(qv.nrows());
     let shape = (rows, pv.ncols());
     match (pv.broadcast(shape), qv.broadcast(shape)) {
         (Some(pb), Some(qb)) => Ok((pb, qb)),
-        _ => Err(Failure::from_compute_shape(p, q)),
+        _ => Err(crate::operand::shape_failure(p, q)),
     }
 }
 

@@ -1,0 +1,75 @@
+//! Where an operand's numbers come from, and what its text on the command line stands for:
+//! the leaf that operands, streamed inputs and error messages all build on.
+
+use std::path::Path;
+use xent::data::{self, Table};
+
+/// Where an operand's numbers came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Inline,
+    Csv(String),
+    Npy(String),
+    Stdin,
+}
+
+/// A source in words: `P.csv`, `standard input`, `the inline vector P` (for operand `P`).
+pub(crate) fn describe_source(name: &str, source: &Source) -> String {
+    match source {
+        Source::Inline => format!("the inline vector {name}"),
+        Source::Csv(path) | Source::Npy(path) => path.clone(),
+        Source::Stdin => "standard input".into(),
+    }
+}
+
+pub(crate) fn has_extension(text: &str, ext: &str) -> bool {
+    Path::new(text)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// What an operand's text stands for.
+pub(crate) enum Resolved {
+    /// `-`: CSV on standard input.
+    Stdin,
+    /// A file to read.
+    File,
+    /// An inline vector of numbers.
+    Inline(Table),
+    /// Text that is neither numbers nor an existing file, and looks like a file name.
+    Missing,
+    /// Text that was meant as a vector (it has commas, or starts like a number) but does not
+    /// parse: the parser's error says where.
+    BadInline(xent::Error),
+}
+
+/// Decides what an operand is. Numbers win: `0.5,0.5` is a vector even where a file of that
+/// name exists (write `./0.5,0.5` for the file). Then an existing path, a data file's
+/// extension or a path separator make a file; other text is a vector when it has a comma
+/// or starts like a number, and a missing file otherwise (`data.cvs`: no such file).
+pub(crate) fn resolve(text: &str) -> Resolved {
+    if text == "-" {
+        return Resolved::Stdin;
+    }
+    let inline = data::parse_inline(text);
+    if let Ok(table) = inline {
+        return Resolved::Inline(table);
+    }
+    let path = Path::new(text);
+    let separator = text.contains(std::path::MAIN_SEPARATOR) || text.contains('/');
+    let data_extension = ["csv", "npy", "txt", "tsv", "gz"]
+        .iter()
+        .any(|e| has_extension(text, e));
+    if path.exists() || separator || data_extension {
+        return Resolved::File;
+    }
+    let numeric_start = text
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
+    match inline {
+        Err(e) if text.contains(',') || numeric_start || text.trim().is_empty() => {
+            Resolved::BadInline(e)
+        }
+        _ => Resolved::Missing,
+    }
+}
