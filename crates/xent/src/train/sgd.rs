@@ -376,7 +376,7 @@ impl Worker {
         for mut row in z.rows_mut() {
             row += &model.bias;
         }
-        let result = head.step(z.view_mut(), rows)?;
+        let result = head.measure(z.view_mut(), rows, true)?;
         // z now holds d(Σ loss)/dz: ∇W = xᵀ·dz, ∇b = Σ_rows dz.
         matmul(x.t(), z.view(), self.grad_w.view_mut(), false);
         self.grad_b.fill(0.0);
@@ -414,7 +414,15 @@ impl<'a> Head<'a> {
         })
     }
 
-    fn step(&self, mut z: ArrayViewMut2<'_, f32>, rows: &[usize]) -> Result<(f64, f64), Error> {
+    /// The summed loss and metric (correct predictions, or the squared error) of the
+    /// logits `z` of samples `rows`; with `backward`, `z` is overwritten by the gradient of
+    /// the summed loss. Training and [`evaluate`] both measure through here.
+    fn measure(
+        &self,
+        mut z: ArrayViewMut2<'_, f32>,
+        rows: &[usize],
+        backward: bool,
+    ) -> Result<(f64, f64), Error> {
         match self {
             Head::Softmax { labels } => {
                 let batch: Vec<i64> = rows.iter().map(|&r| labels[r]).collect();
@@ -424,9 +432,12 @@ impl<'a> Head<'a> {
                     .zip(&batch)
                     .filter(|(row, &y)| argmax(*row) as i64 == y)
                     .count();
-                let loss = CrossEntropy::new()
-                    .reduction(Reduction::Sum)
-                    .forward_backward_in_place(z, &batch)?;
+                let sum = CrossEntropy::new().reduction(Reduction::Sum);
+                let loss = if backward {
+                    sum.forward_backward_in_place(z, &batch)?
+                } else {
+                    sum.forward(z.view(), &batch)?
+                };
                 Ok((scalar(loss), correct as f64))
             }
             Head::Logistic { labels } => {
@@ -437,18 +448,26 @@ impl<'a> Head<'a> {
                     .zip(&t)
                     .filter(|(&v, &y)| (v > 0.0) == (y == 1.0))
                     .count();
-                let (loss, grad) = BceWithLogits::new()
-                    .reduction(Reduction::Sum)
-                    .forward_backward(z.view(), t.view())?;
-                z.assign(&grad);
+                let sum = BceWithLogits::new().reduction(Reduction::Sum);
+                let loss = if backward {
+                    let (loss, grad) = sum.forward_backward(z.view(), t.view())?;
+                    z.assign(&grad);
+                    loss
+                } else {
+                    sum.forward(z.view(), t.view())?
+                };
                 Ok((scalar(loss), correct as f64))
             }
             Head::Linear { values } => {
                 let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| values[rows[i]]);
-                let (loss, grad) = Mse::new()
-                    .reduction(Reduction::Sum)
-                    .forward_backward(z.view(), t.view())?;
-                z.assign(&grad);
+                let sum = Mse::new().reduction(Reduction::Sum);
+                let loss = if backward {
+                    let (loss, grad) = sum.forward_backward(z.view(), t.view())?;
+                    z.assign(&grad);
+                    loss
+                } else {
+                    sum.forward(z.view(), t.view())?
+                };
                 let squared_error = scalar(loss);
                 Ok((squared_error, squared_error))
             }
@@ -494,6 +513,7 @@ fn evaluate_scaled(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
     // Rows of logits at a time: 4096, fewer for wide models (at most 2²² logits, 16 MiB).
     let chunk_rows = (PREDICT_LOGITS / model.outputs().max(1)).clamp(1, 4096);
     let n = data.len();
+    let head = Head::new(model.kind, &data.targets)?;
     let (mut loss_sum, mut metric_sum) = (0.0f64, 0.0f64);
     let mut z = Array2::<f32>::zeros((chunk_rows.min(n), model.outputs()));
     for start in (0..n).step_by(chunk_rows) {
@@ -502,46 +522,9 @@ fn evaluate_scaled(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
         let mut zc = z.slice_mut(s![..end - start, ..]).to_owned();
         model.linear_into(x, &mut zc);
         let rows: Vec<usize> = (start..end).collect();
-        match (model.kind, &data.targets) {
-            (ModelKind::Softmax, Targets::Classes { labels, .. }) => {
-                let batch: Vec<i64> = rows.iter().map(|&r| labels[r] as i64).collect();
-                let sum = CrossEntropy::new().reduction(Reduction::Sum);
-                loss_sum += scalar(sum.forward(zc.view(), &batch)?);
-                metric_sum += zc
-                    .rows()
-                    .into_iter()
-                    .zip(&batch)
-                    .filter(|(row, &y)| argmax(*row) as i64 == y)
-                    .count() as f64;
-            }
-            (ModelKind::Logistic, Targets::Classes { labels, .. }) => {
-                let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| labels[rows[i]] as f32);
-                let sum = BceWithLogits::new().reduction(Reduction::Sum);
-                loss_sum += scalar(sum.forward(zc.view(), t.view())?);
-                metric_sum += zc
-                    .column(0)
-                    .iter()
-                    .zip(&t)
-                    .filter(|(&v, &y)| (v > 0.0) == (y == 1.0))
-                    .count() as f64;
-            }
-            (ModelKind::Linear, targets) => {
-                let values = targets.values();
-                let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| values[rows[i]]);
-                let sum = Mse::new().reduction(Reduction::Sum);
-                let se = scalar(sum.forward(zc.view(), t.view())?);
-                loss_sum += se;
-                metric_sum += se;
-            }
-            _ => {
-                return Err(Error::Unsuitable {
-                    reason: format!(
-                        "the targets of {} do not suit a {:?} model",
-                        data.name, model.kind
-                    ),
-                })
-            }
-        }
+        let (loss, metric) = head.measure(zc.view_mut(), &rows, false)?;
+        loss_sum += loss;
+        metric_sum += metric;
     }
     Ok((loss_sum / n as f64, metric_sum / n as f64))
 }
