@@ -1,7 +1,7 @@
 //! Turning a command-line operand into a table of numbers, and pointing back into it.
 
 use crate::failure::{Failure, Place};
-use crate::source::{describe_source, has_extension, resolve, Resolved, Source};
+use crate::source::{describe_source, resolve, Resolved, Source};
 use std::path::Path;
 use xent::data::{Table, TableReader};
 
@@ -25,11 +25,7 @@ impl Operand {
                 (Source::Stdin, reader.read_all())
             }
             Resolved::File => {
-                let source = if has_extension(text, "npy") {
-                    Source::Npy(text.to_string())
-                } else {
-                    Source::Csv(text.to_string())
-                };
+                let source = Source::of_file(text);
                 let table = TableReader::open(Path::new(text), None)
                     .and_then(|r| r.max_line_bytes(limit).read_all());
                 (source, table)

@@ -2,7 +2,7 @@
 //! inline vector held whole, with errors that still point at the file's line and field.
 
 use crate::failure::{Failure, Place};
-use crate::source::{describe_source, has_extension, resolve, Resolved, Source};
+use crate::source::{describe_source, resolve, Resolved, Source};
 use ndarray::{s, Array2};
 use std::path::Path;
 use xent::data::{Chunk, TableReader};
@@ -49,11 +49,7 @@ impl RowInput {
                 (Source::Stdin, Ok(Rows::Stream(reader)))
             }
             Resolved::File => {
-                let source = if has_extension(text, "npy") {
-                    Source::Npy(text.to_string())
-                } else {
-                    Source::Csv(text.to_string())
-                };
+                let source = Source::of_file(text);
                 let reader = TableReader::open(Path::new(text), delimiter)
                     .map(|r| Rows::Stream(r.max_line_bytes(limit)));
                 (source, reader)

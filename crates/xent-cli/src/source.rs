@@ -13,6 +13,17 @@ pub enum Source {
     Stdin,
 }
 
+impl Source {
+    /// A file operand: NPY by its extension, CSV otherwise.
+    pub(crate) fn of_file(text: &str) -> Source {
+        if has_extension(text, "npy") {
+            Source::Npy(text.to_string())
+        } else {
+            Source::Csv(text.to_string())
+        }
+    }
+}
+
 /// A source in words: `P.csv`, `standard input`, `the inline vector P` (for operand `P`).
 pub(crate) fn describe_source(name: &str, source: &Source) -> String {
     match source {

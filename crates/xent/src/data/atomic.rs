@@ -37,13 +37,7 @@ pub fn write_atomically(
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let io_error = |e: std::io::Error| Error::io(Some(path), &e);
-    if path.is_dir() {
-        return Err(Error::io_message(
-            path,
-            std::io::ErrorKind::IsADirectory,
-            "is a directory, not a file",
-        ));
-    }
+    super::not_a_directory(path)?;
     if is_special(path) {
         // A device, pipe or socket (`/dev/stdout`, a FIFO): written in place, never replaced.
         return write_in_place(path, fill).map_err(io_error);

@@ -135,13 +135,7 @@ pub fn read_table(path: &Path) -> Result<Table, Error> {
 /// ```
 pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, Error> {
     let io_error = |e: std::io::Error| Error::io(Some(path), &e);
-    if path.is_dir() {
-        return Err(Error::io_message(
-            path,
-            std::io::ErrorKind::IsADirectory,
-            "is a directory, not a file",
-        ));
-    }
+    not_a_directory(path)?;
     let file = std::fs::File::open(path).map_err(io_error)?;
     bounded::read_to_end(file, limit)
         .map_err(io_error)?
@@ -150,6 +144,18 @@ pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8
             what,
             limit,
         })
+}
+
+/// The error for a directory given where a file is read or written.
+pub(crate) fn not_a_directory(path: &Path) -> Result<(), Error> {
+    if path.is_dir() {
+        return Err(Error::io_message(
+            path,
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads one line (with its `\n`, if any) into `buf`, without letting `buf` grow past

@@ -131,13 +131,7 @@ impl TableReader {
     /// errors of [`parse_npy`](super::parse_npy).
     pub fn open(path: &Path, delimiter: Option<u8>) -> Result<TableReader, Error> {
         let io_error = |e: std::io::Error| Error::io(Some(path), &e);
-        if path.is_dir() {
-            return Err(Error::io_message(
-                path,
-                std::io::ErrorKind::IsADirectory,
-                "is a directory, not a file",
-            ));
-        }
+        super::not_a_directory(path)?;
         let file = File::open(path).map_err(io_error)?;
         let is_npy = path
             .extension()

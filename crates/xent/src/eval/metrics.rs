@@ -621,18 +621,12 @@ impl ChunkRows<'_, '_, '_, '_> {
                 }
                 Labels::Distributions(d) => {
                     if self.binary && d.ncols() == 1 {
-                        let y1 = d[[i, 0]];
-                        if !(0.0..=1.0).contains(&y1) {
-                            return Err(Error::ValueOutOfRange {
-                                input: "labels",
-                                row: global,
-                                col: 0,
-                                value: y1,
-                                expected: "a single label column is P(class 1), in [0, 1]",
-                            });
-                        }
-                        row.y[1] = y1;
-                        row.y[0] = 1.0 - y1;
+                        split_class_one(
+                            &mut row.y,
+                            d[[i, 0]],
+                            ("labels", global),
+                            "a single label column is P(class 1), in [0, 1]",
+                        )?;
                     } else {
                         row.y.iter_mut().zip(d.row(i)).for_each(|(y, &v)| *y = v);
                     }
@@ -652,19 +646,12 @@ impl ChunkRows<'_, '_, '_, '_> {
         match self.pred {
             Predictions::Probabilities(v) => {
                 if self.binary {
-                    // Checked before 1 − p is formed, so that the error names the value given.
-                    let p1 = v[[i, 0]];
-                    if !(0.0..=1.0).contains(&p1) {
-                        return Err(Error::ValueOutOfRange {
-                            input: "predictions",
-                            row: global,
-                            col: 0,
-                            value: p1,
-                            expected: "a single column is P(class 1), a probability in [0, 1]",
-                        });
-                    }
-                    row.p[1] = p1;
-                    row.p[0] = 1.0 - p1;
+                    split_class_one(
+                        &mut row.p,
+                        v[[i, 0]],
+                        ("predictions", global),
+                        "a single column is P(class 1), a probability in [0, 1]",
+                    )?;
                 } else {
                     row.p.iter_mut().zip(v.row(i)).for_each(|(p, &x)| *p = x);
                 }
@@ -744,6 +731,28 @@ impl ChunkRows<'_, '_, '_, '_> {
         exp_row(&mut row.p);
         Ok(())
     }
+}
+
+/// [1 − p, p] from a single column's P(class 1), checked before 1 − p is formed so that an
+/// error names the value given (not 1 − p).
+fn split_class_one(
+    out: &mut [f64],
+    p: f64,
+    (input, row): (&'static str, usize),
+    expected: &'static str,
+) -> Result<(), Error> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(Error::ValueOutOfRange {
+            input,
+            row,
+            col: 0,
+            value: p,
+            expected,
+        });
+    }
+    out[1] = p;
+    out[0] = 1.0 - p;
+    Ok(())
 }
 
 /// Rows at least this long take the vectorised f64 ln and exp (within 2 ulp); shorter ones

@@ -419,7 +419,7 @@ impl<'a> Head<'a> {
     /// the summed loss. Training and [`evaluate`] both measure through here.
     fn measure(
         &self,
-        mut z: ArrayViewMut2<'_, f32>,
+        z: ArrayViewMut2<'_, f32>,
         rows: &[usize],
         backward: bool,
     ) -> Result<(f64, f64), Error> {
@@ -449,30 +449,44 @@ impl<'a> Head<'a> {
                     .filter(|(&v, &y)| (v > 0.0) == (y == 1.0))
                     .count();
                 let sum = BceWithLogits::new().reduction(Reduction::Sum);
-                let loss = if backward {
-                    let (loss, grad) = sum.forward_backward(z.view(), t.view())?;
-                    z.assign(&grad);
-                    loss
-                } else {
-                    sum.forward(z.view(), t.view())?
-                };
-                Ok((scalar(loss), correct as f64))
+                let loss = summed(
+                    z,
+                    backward,
+                    |z| sum.forward(z, t.view()),
+                    |z| sum.forward_backward(z, t.view()),
+                )?;
+                Ok((loss, correct as f64))
             }
             Head::Linear { values } => {
                 let t = Array2::from_shape_fn((rows.len(), 1), |(i, _)| values[rows[i]]);
                 let sum = Mse::new().reduction(Reduction::Sum);
-                let loss = if backward {
-                    let (loss, grad) = sum.forward_backward(z.view(), t.view())?;
-                    z.assign(&grad);
-                    loss
-                } else {
-                    sum.forward(z.view(), t.view())?
-                };
-                let squared_error = scalar(loss);
+                let squared_error = summed(
+                    z,
+                    backward,
+                    |z| sum.forward(z, t.view()),
+                    |z| sum.forward_backward(z, t.view()),
+                )?;
                 Ok((squared_error, squared_error))
             }
         }
     }
+}
+
+/// A summed loss of the logits `z`; with `backward`, `z` is overwritten by its gradient.
+fn summed(
+    mut z: ArrayViewMut2<'_, f32>,
+    backward: bool,
+    forward: impl FnOnce(ArrayView2<'_, f32>) -> Result<crate::loss::LossValue<f32>, Error>,
+    both: impl FnOnce(ArrayView2<'_, f32>) -> Result<(crate::loss::LossValue<f32>, Array2<f32>), Error>,
+) -> Result<f64, Error> {
+    let loss = if backward {
+        let (loss, grad) = both(z.view())?;
+        z.assign(&grad);
+        loss
+    } else {
+        forward(z.view())?
+    };
+    Ok(scalar(loss))
 }
 
 fn scalar(v: crate::loss::LossValue<f32>) -> f64 {
