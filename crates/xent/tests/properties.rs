@@ -136,3 +136,47 @@ proptest! {
         prop_assert_eq!(from_strided, from_contiguous);
     }
 }
+
+/// Issue 14: one logsumexp. Cross-entropy's per-row logsumexp (what a fused kernel saves
+/// for its backward pass) is the activation's, to the bit, for short rows (the transposed
+/// kernels), long rows and rows split across threads, with ignored and irregular rows among
+/// them.
+#[test]
+fn cross_entropy_and_the_activation_share_one_logsumexp() {
+    use xent::activation::logsumexp_rows;
+    use xent::loss::CrossEntropy;
+    for (rows, classes) in [
+        (1000, 3),
+        (257, 10),
+        (300, 32),
+        (40, 33),
+        (17, 1000),
+        (2, 40_000),
+    ] {
+        let mut z = ndarray::Array2::from_shape_fn((rows, classes), |(i, j)| {
+            let k = (i * 7919 + j * 104_729) % 1_000_003;
+            (k as f32 / 1_000_003.0 - 0.5) * 30.0
+        });
+        z[[rows / 2, 0]] = f32::INFINITY;
+        z[[rows - 1, classes - 1]] = f32::NAN;
+        let targets: Vec<i64> = (0..rows)
+            .map(|i| {
+                if i % 7 == 3 {
+                    -100
+                } else {
+                    (i % classes) as i64
+                }
+            })
+            .collect();
+        let (_, lse) = CrossEntropy::new()
+            .forward_lse(z.view(), &targets)
+            .expect("valid");
+        let reference = logsumexp_rows(z.view());
+        for (i, (a, b)) in lse.iter().zip(&reference).enumerate() {
+            assert!(
+                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                "{rows}×{classes}, row {i}: cross-entropy {a}, logsumexp {b}"
+            );
+        }
+    }
+}

@@ -2,10 +2,10 @@
 
 use crate::activation::{LogSoftmax, RowActivation};
 use crate::kernels::{compensated_sum, CompensatedSum};
+use crate::kernels::{for_blocks, tiling::EVAL_BLOCK_VALUES, Par};
 use crate::layout::argmax;
 use crate::{Error, InputPolicy};
 use ndarray::{ArrayView1, ArrayView2};
-use rayon::prelude::*;
 
 /// What the prediction file holds, one row per sample.
 #[derive(Debug, Clone, Copy)]
@@ -210,10 +210,6 @@ pub const MAX_BINS: usize = 1_000_000;
 /// most 745 per sample where finite) and of counts cannot overflow before 10⁵ samples, and a
 /// total that still overflows is an error, never a silent 0 or NaN.
 pub const MAX_WEIGHT: f64 = 1e300;
-
-/// Values per block of rows evaluated by one thread. Blocks do not depend on the number of
-/// threads, and their sums are merged in row order, so results do not either.
-const BLOCK_VALUES: usize = 1 << 14;
 
 /// The running sums of every metric over some rows.
 #[derive(Debug, Clone, Default)]
@@ -470,16 +466,16 @@ impl Evaluator {
             binary,
             first_row: self.rows,
         };
-        let block = (BLOCK_VALUES / classes).max(1);
-        let blocks: Vec<std::ops::Range<usize>> = (0..n)
-            .step_by(block)
-            .map(|start| start..(start + block).min(n))
-            .collect();
-        let partials: Vec<Result<Sums, Error>> = if blocks.len() > 1 {
-            blocks.into_par_iter().map(|r| chunk.block(r)).collect()
-        } else {
-            blocks.into_iter().map(|r| chunk.block(r)).collect()
-        };
+        // Blocks do not depend on the number of threads, and their sums are merged in row
+        // order, so results do not either.
+        let partials = for_blocks(
+            0..n,
+            n,
+            (EVAL_BLOCK_VALUES / classes).max(1),
+            Par::Rayon,
+            || (),
+            |_, _, rows| chunk.block(rows),
+        );
         for partial in partials {
             self.sums.merge(partial?);
         }

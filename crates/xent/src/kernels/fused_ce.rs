@@ -3,6 +3,7 @@
 //! it, one pass turning that into the gradient while the row is still in cache. For rows of
 //! up to a few hundred thousand classes that is one read and one write of memory per element.
 
+use super::drive::RowIo;
 use super::simd::transpose;
 use super::simd::{
     exp_shift_sum, exp_shift_sum_in_place, exp_shift_sum_into, max_and_sums, scale_shift_in_place,
@@ -67,35 +68,6 @@ impl CeRowOptions<'_> {
     }
 }
 
-/// Where the row's gradient goes.
-pub(crate) enum RowIo<'a> {
-    /// Forward only.
-    Read(&'a [f32]),
-    /// Overwrite the logits with the gradient.
-    InPlace(&'a mut [f32]),
-    /// Read the logits, write the gradient elsewhere.
-    Into(&'a [f32], &'a mut [f32]),
-}
-
-impl RowIo<'_> {
-    /// The logits.
-    pub(crate) fn logits(&self) -> &[f32] {
-        match self {
-            RowIo::Read(z) | RowIo::Into(z, _) => z,
-            RowIo::InPlace(z) => z,
-        }
-    }
-
-    /// Where the gradient goes, unless forward only.
-    pub(crate) fn output(&mut self) -> Option<&mut [f32]> {
-        match self {
-            RowIo::Read(_) => None,
-            RowIo::InPlace(z) => Some(z),
-            RowIo::Into(_, out) => Some(out),
-        }
-    }
-}
-
 /// Loss and logsumexp of one row, writing `scale` × the gradient unless `Read`.
 /// `None` when the row holds a NaN or +∞ or is all −∞: the caller then takes the exact
 /// scalar path, which defines those cases (and nothing has been written yet).
@@ -105,7 +77,7 @@ pub(crate) fn ce_row(
     o: &CeRowOptions<'_>,
     scale: f64,
 ) -> Option<(f64, f64)> {
-    let z = io.logits();
+    let z = io.input();
     let classes = z.len();
     let stats = max_and_sums(z, o.weight.map(|(_, w32)| w32));
     if !stats.is_regular() {
@@ -166,7 +138,7 @@ pub(crate) fn ce_row_softcap(
     cap: f32,
     scratch: &mut Vec<f32>,
 ) -> Option<(f64, f64)> {
-    if max_and_sums(io.logits(), None).sum.is_nan() {
+    if max_and_sums(io.input(), None).sum.is_nan() {
         return None;
     }
     let (zc, write): (&mut [f32], bool) = match io {
@@ -226,7 +198,7 @@ pub(crate) fn ce_soft_row(
     o: &CeRowOptions<'_>,
     scale: f64,
 ) -> Option<(f64, f64)> {
-    let z = io.logits();
+    let z = io.input();
     let classes = z.len() as f64;
     let w32 = o.weight.map(|(_, w32)| w32);
     let stats = max_and_sums(z, w32);
@@ -282,13 +254,7 @@ pub(crate) fn ce_soft_row(
     Some((loss, lse))
 }
 
-/// Rows this short are processed a block at a time: per-row passes would be all overhead.
-pub(crate) const SHORT_ROW: usize = 32;
-
-/// Rows per block of the short-row kernel (a block stays in L1).
-pub(crate) const SHORT_BLOCK_ROWS: usize = 256;
-
-/// The fused kernel for a block of short rows (≤ [`SHORT_ROW`] classes), 16 rows at a time
+/// The fused kernel for a block of short rows (≤ [`SHORT_ROW`](super::tiling::SHORT_ROW) classes), 16 rows at a time
 /// held transposed so that each step is one vector operation per class across 16 rows (see
 /// [`simd::lane_stats`](super::simd::lane_stats)). `io` holds a block of rows; unless it is
 /// `Read`, the gradient (× each row's `scales`) is written to its output. Writes each row's
@@ -307,11 +273,11 @@ pub(crate) fn ce_short_rows(
     let smoothing = o.smoothing != 0.0;
     let w64 = o.weight.map(|(w, _)| w);
     let w32 = o.weight.map(|(_, w)| w);
-    let mut buffer = [[0.0f32; LANES]; SHORT_ROW];
+    let mut buffer = [[0.0f32; LANES]; super::tiling::SHORT_ROW];
     let t = &mut buffer[..classes];
     for first in (0..rows).step_by(LANES) {
         let n = LANES.min(rows - first);
-        let z = io.logits();
+        let z = io.input();
         // A full group of 8 classes or more comes in, and goes out, by register transposes.
         let full = super::simd::load_rows(t, z, first, n);
         let stats = super::simd::lane_stats(t, w64, smoothing);
@@ -390,7 +356,7 @@ pub(crate) fn ce_row_split(
     chunk: usize,
 ) -> Option<(f64, f64)> {
     use rayon::prelude::*;
-    let z = io.logits();
+    let z = io.input();
     let classes = z.len();
     let w32 = o.weight.map(|(_, w32)| w32);
     let parts: Vec<super::simd::RowStats> = z

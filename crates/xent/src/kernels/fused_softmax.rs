@@ -4,13 +4,12 @@
 //! writes the exponentials and rescales them. Rows holding NaN or +∞, or only −∞, go to the
 //! exact kernel so that every convention of [`crate::activation`] holds.
 
-use super::fused_ce::{SHORT_BLOCK_ROWS, SHORT_ROW};
+use super::drive::{for_blocks, Par, Wide};
 use super::simd::{
     exp_shift_sum_in_place, exp_shift_sum_into, lane_stats, load_rows, max_and_sums,
     online_sum_exp, scale_shift_in_place, shift_in_place, shift_into, shift_into_streaming,
-    STREAM_BYTES,
 };
-use rayon::prelude::*;
+use super::tiling::{rows_per_task, SHORT_BLOCK_ROWS, SHORT_ROW, STREAM_BYTES};
 
 /// Which function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,33 +23,36 @@ pub(crate) fn rows_f32(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes
     if classes == 0 {
         return;
     }
+    let rows = dst.len() / classes;
+    let src = src.map(|s| Wide(s, classes));
     if classes <= SHORT_ROW {
-        let block = SHORT_BLOCK_ROWS * classes;
-        match src {
-            None => dst
-                .par_chunks_mut(block)
-                .for_each(|b| short_rows(kind, None, b, classes)),
-            Some(src) => dst
-                .par_chunks_mut(block)
-                .zip(src.par_chunks(block))
-                .for_each(|(out, x)| short_rows(kind, Some(x), out, classes)),
-        }
+        for_blocks(
+            (Wide(dst, classes), src),
+            rows,
+            SHORT_BLOCK_ROWS,
+            Par::Rayon,
+            || (),
+            |_, _, (Wide(out, _), x)| short_rows(kind, x.map(|Wide(x, _)| x), out, classes),
+        );
         return;
     }
-    let min_rows = (16_384 / classes).max(1);
-    match src {
-        None => dst
-            .par_chunks_mut(classes)
-            .with_min_len(min_rows)
-            .for_each(|row| row_in_place(kind, row)),
-        Some(src) => {
-            let stream = std::mem::size_of_val(dst) >= STREAM_BYTES;
-            dst.par_chunks_mut(classes)
-                .zip(src.par_chunks(classes))
-                .with_min_len(min_rows)
-                .for_each(|(out, row)| row_into(kind, row, out, stream))
-        }
-    }
+    let stream = std::mem::size_of_val(dst) >= STREAM_BYTES;
+    for_blocks(
+        (Wide(dst, classes), src),
+        rows,
+        rows_per_task(classes),
+        Par::Rayon,
+        || (),
+        |_, _, (Wide(out, _), x)| match x {
+            None => out
+                .chunks_mut(classes)
+                .for_each(|row| row_in_place(kind, row)),
+            Some(Wide(x, _)) => out
+                .chunks_mut(classes)
+                .zip(x.chunks(classes))
+                .for_each(|(out, row)| row_into(kind, row, out, stream)),
+        },
+    );
 }
 
 fn row_in_place(kind: Kind, x: &mut [f32]) {
@@ -132,10 +134,9 @@ fn short_rows(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes: usize) 
                     }
                 }
                 Kind::LogSoftmax => {
-                    // ln s in f64 and rounded once, as the long-row kernel does, so the
-                    // outputs do not depend on the row length (the CE loss makes do with
-                    // the lanes' f32 ln, accurate to its 1e-6 relative).
-                    let c = (stats.sum_exp[l] - 1.0).ln_1p() as f32;
+                    // ln s in f64 and rounded once, as the long-row kernel does and as
+                    // cross-entropy and logsumexp take it for short rows.
+                    let c = stats.ln_sum[l] as f32;
                     let m = stats.max[l];
                     row.iter_mut().for_each(|v| *v = (*v - m) - c);
                 }
@@ -154,28 +155,40 @@ fn exact(kind: Kind, x: &mut [f32]) {
 /// logsumexp of every row of a contiguous `f32` matrix into `out` (one value per row),
 /// vectorised and split over threads; irregular rows take the exact kernel.
 pub(crate) fn logsumexp_rows_f32(x: &[f32], classes: usize, out: &mut [f32]) {
-    if (1..=SHORT_ROW).contains(&classes) {
-        out.par_chunks_mut(SHORT_BLOCK_ROWS)
-            .zip(x.par_chunks(SHORT_BLOCK_ROWS * classes))
-            .for_each(|(o, block)| short_logsumexp(block, classes, o));
+    if classes == 0 {
+        out.fill(f32::NEG_INFINITY);
         return;
     }
-    let min_rows = (16_384 / classes.max(1)).max(1);
-    out.par_iter_mut()
-        .zip(x.par_chunks(classes.max(1)))
-        .with_min_len(min_rows)
-        .for_each(|(o, row)| {
-            let s = online_sum_exp(row);
-            *o = if s.is_regular() {
-                (s.max as f64 + s.ln_sum()) as f32
-            } else {
-                super::logsumexp(row, 1.0) as f32
-            };
-        });
+    let short = classes <= SHORT_ROW;
+    let block_rows = if short {
+        SHORT_BLOCK_ROWS
+    } else {
+        rows_per_task(classes)
+    };
+    for_blocks(
+        (out, Wide(x, classes)),
+        x.len() / classes,
+        block_rows,
+        Par::Rayon,
+        || (),
+        |_, _, (out, Wide(block, _))| {
+            if short {
+                return short_logsumexp(block, classes, out);
+            }
+            for (o, row) in out.iter_mut().zip(block.chunks(classes)) {
+                let s = online_sum_exp(row);
+                *o = if s.is_regular() {
+                    (s.max as f64 + s.ln_sum()) as f32
+                } else {
+                    super::logsumexp(row, 1.0) as f32
+                };
+            }
+        },
+    );
 }
 
 /// Logsumexp of a block of short rows, 16 at a time held transposed (see [`short_rows`]);
-/// ln s in f64 from Σ exp, as the long rows' kernel takes it.
+/// ln s in f64 from Σ exp (the lanes' `ln_sum`, as cross-entropy takes it).
 fn short_logsumexp(x: &[f32], classes: usize, out: &mut [f32]) {
     const LANES: usize = super::simd::LANES;
     let rows = out.len();
@@ -190,7 +203,7 @@ fn short_logsumexp(x: &[f32], classes: usize, out: &mut [f32]) {
                 let row = &x[(first + l) * classes..(first + l + 1) * classes];
                 super::logsumexp(row, 1.0) as f32
             } else {
-                (stats.max[l] as f64 + (stats.sum_exp[l] - 1.0).ln_1p()) as f32
+                (stats.max[l] as f64 + stats.ln_sum[l]) as f32
             };
         }
     }

@@ -10,15 +10,21 @@
 //! they cannot take exactly (non-finite values) to the exact kernels. Each kernel works on
 //! contiguous rows; the public modules handle shapes, validation and layout.
 
+mod ce_exact;
+mod ce_rows;
 mod divergence;
+pub(crate) mod drive;
 pub(crate) mod fused_ce;
 pub(crate) mod fused_softmax;
 mod gemm;
 mod row_max;
 pub(crate) mod simd;
 mod sum;
+pub(crate) mod tiling;
 
+pub(crate) use ce_rows::{cross_entropy_rows, CeSpec, CeTargets};
 pub(crate) use divergence::{cross_entropy_nats, entropy_nats, js_nats, kl_excess, kl_nats};
+pub(crate) use drive::{for_blocks, Par, RowIo, Wide};
 pub(crate) use gemm::matmul;
 pub(crate) use row_max::{row_max, RowMax};
 pub(crate) use sum::{compensated_sum, CompensatedSum};
@@ -48,6 +54,17 @@ impl<'a> RowScale<'a> {
             RowScale::Uniform(s) => RowScale::Uniform(s),
             RowScale::PerRow(s) => RowScale::PerRow(&s[range]),
         }
+    }
+}
+
+/// `coefficient · x`, but 0 when the coefficient is 0 (so that 0 · ∞ does not make NaN of
+/// a term the caller switched off).
+#[inline]
+pub(crate) fn times(coefficient: f64, x: f64) -> f64 {
+    if coefficient == 0.0 {
+        0.0
+    } else {
+        coefficient * x
     }
 }
 

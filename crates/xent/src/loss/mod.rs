@@ -38,9 +38,11 @@ mod cross_entropy;
 pub(crate) mod elementwise;
 mod focal;
 mod kl_div;
+mod logits;
 mod mse;
 mod nll;
 mod options;
+mod target;
 mod value;
 
 pub use binary::{BceWithLogits, BinaryCrossEntropy};

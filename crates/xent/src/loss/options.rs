@@ -33,9 +33,8 @@ pub(crate) fn check_classes(
     crate::layout::ensure_same_shape("target", &[rows], &[target.len()])?;
     // Fixed blocks checked in parallel, written in place: the first bad row is reported and
     // the total does not depend on the thread count.
-    const BLOCK: usize = 1 << 13;
     let mut resolved = vec![None; rows];
-    let check_block = |(b, (out, block)): (usize, (&mut [Option<usize>], &[i64]))| {
+    let check_block = |first: usize, (out, block): (&mut [Option<usize>], &[i64])| {
         // Without weights the total is a count: an integer, not a chain of dependent f64
         // additions (the same number, as every partial sum of ones is exact).
         let (mut total, mut count) = (0.0, 0usize);
@@ -45,7 +44,7 @@ pub(crate) fn check_classes(
             }
             if class < 0 || class as u64 >= classes as u64 {
                 return Err(Error::ClassOutOfRange {
-                    row: b * BLOCK + j,
+                    row: first + j,
                     class,
                     classes,
                 });
@@ -59,22 +58,14 @@ pub(crate) fn check_classes(
         }
         Ok(total + count as f64)
     };
-    let parts: Vec<Result<f64, Error>> = if rows > BLOCK {
-        use rayon::prelude::*;
-        resolved
-            .par_chunks_mut(BLOCK)
-            .zip(target.par_chunks(BLOCK))
-            .enumerate()
-            .map(check_block)
-            .collect()
-    } else {
-        resolved
-            .chunks_mut(BLOCK)
-            .zip(target.chunks(BLOCK))
-            .enumerate()
-            .map(check_block)
-            .collect()
-    };
+    let parts = for_blocks(
+        (resolved.as_mut_slice(), target),
+        rows,
+        VALUE_BLOCK,
+        Par::Rayon,
+        || (),
+        |_, first, block| check_block(first, block),
+    );
     let mut total = 0.0;
     for part in parts {
         total += part?;
@@ -122,13 +113,5 @@ pub(crate) fn check_parameter(
     }
 }
 
-/// `coefficient · x`, but 0 when the coefficient is 0 (so that 0 · ∞ does not make NaN of
-/// a term the caller switched off).
-#[inline]
-pub(crate) fn times(coefficient: f64, x: f64) -> f64 {
-    if coefficient == 0.0 {
-        0.0
-    } else {
-        coefficient * x
-    }
-}
+pub(crate) use crate::kernels::times;
+use crate::kernels::{for_blocks, tiling::VALUE_BLOCK, Par};

@@ -119,16 +119,15 @@ pub(crate) fn reduce_samples<T: Float>(
 /// A compensated sum of fixed blocks summed in parallel and merged in order, so that the
 /// result does not depend on the thread count.
 fn sum_in_blocks(values: &[f64]) -> f64 {
-    use crate::kernels::CompensatedSum;
-    use rayon::prelude::*;
-    const BLOCK: usize = 1 << 13;
-    if values.len() <= BLOCK {
-        return crate::kernels::compensated_sum(values.iter().copied());
-    }
-    let parts: Vec<CompensatedSum> = values
-        .par_chunks(BLOCK)
-        .map(|b| b.iter().copied().sum::<CompensatedSum>())
-        .collect();
+    use crate::kernels::{for_blocks, tiling::VALUE_BLOCK, CompensatedSum, Par};
+    let parts = for_blocks(
+        values,
+        values.len(),
+        VALUE_BLOCK,
+        Par::Rayon,
+        || (),
+        |_, _, block: &[f64]| block.iter().copied().sum::<CompensatedSum>(),
+    );
     let mut total = CompensatedSum::default();
     parts.into_iter().for_each(|p| total.merge(p));
     total.value()
@@ -146,24 +145,4 @@ pub(crate) fn own_sample_scale(reduction: Reduction, denominator: f64) -> f64 {
 /// [`own_sample_scale`] for each of `rows` samples.
 pub(crate) fn own_sample_scales(reduction: Reduction, rows: usize, denominator: f64) -> Vec<f64> {
     vec![own_sample_scale(reduction, denominator); rows]
-}
-
-/// The losses of a fused pass: per sample, or only their (compensated) total when the
-/// reduction does not need them one by one.
-pub(crate) enum RowLosses {
-    PerRow(Vec<f64>),
-    Total(f64),
-}
-
-/// [`reduce_samples`] for [`RowLosses`]. A `Total` is only made for `Sum` and `Mean`.
-pub(crate) fn reduce_row_losses<T: Float>(
-    losses: RowLosses,
-    reduction: Reduction,
-    denominator: f64,
-) -> LossValue<T> {
-    match (losses, reduction) {
-        (RowLosses::PerRow(v), _) => reduce_samples(v, reduction, denominator),
-        (RowLosses::Total(t), Reduction::Mean) => LossValue::Scalar(T::from_f64(t / denominator)),
-        (RowLosses::Total(t), _) => LossValue::Scalar(T::from_f64(t)),
-    }
 }

@@ -8,13 +8,29 @@ use crate::kernels::simd::{
     cross_row, entropy_row, entropy_row_unchecked, kl_row, kl_row_unchecked, KlRow,
 };
 use crate::kernels::{cross_entropy_nats, entropy_nats, kl_nats};
+use crate::kernels::{for_blocks, tiling::rows_per_task, Par, Wide};
 use crate::{Error, Float, InputPolicy};
 use ndarray::{Array1, ArrayView2};
-use rayon::prelude::*;
 
-/// Rows per task: enough elements that a task is worth scheduling.
-fn min_rows(cols: usize) -> usize {
-    (16_384 / cols.max(1)).max(1)
+/// `row(i, row i)` for every row of `data` (`cols` wide), in parallel blocks, in order.
+fn each_row(
+    data: &[f32],
+    cols: usize,
+    row: impl Fn(usize, &[f32]) -> Result<f64, Error> + Sync + Send,
+) -> Vec<Result<f64, Error>> {
+    let rows = data.len() / cols;
+    let blocks = for_blocks(
+        Wide(data, cols),
+        rows,
+        rows_per_task(cols),
+        Par::Rayon,
+        || (),
+        |_, first, Wide(block, _)| {
+            let rows = block.chunks(cols).enumerate();
+            rows.map(|(j, r)| row(first + j, r)).collect::<Vec<_>>()
+        },
+    );
+    blocks.into_iter().flatten().collect()
 }
 
 fn contiguous<'a, T: Float>(a: ArrayView2<'a, T>) -> Option<&'a [f32]> {
@@ -59,21 +75,16 @@ impl Options {
             InputPolicy::Unchecked => entropy_row_unchecked,
             _ => entropy_row,
         };
-        let rows: Vec<Result<f64, Error>> = data
-            .par_chunks(cols)
-            .with_min_len(min_rows(cols))
-            .enumerate()
-            .map(|(i, row)| {
-                let r = read(row);
-                // A negative element makes the row irregular (it is reported below).
-                if !r.irregular && self.passes(r.sum, 0.0, tolerance) && r.p_ln_p.is_finite() {
-                    Ok(-r.p_ln_p)
-                } else {
-                    let d = self.policy_value().check_row("p", i, row, tolerance)?;
-                    Ok(entropy_nats(row, d))
-                }
-            })
-            .collect();
+        let rows = each_row(data, cols, |i, row| {
+            let r = read(row);
+            // A negative element makes the row irregular (it is reported below).
+            if !r.irregular && self.passes(r.sum, 0.0, tolerance) && r.p_ln_p.is_finite() {
+                Ok(-r.p_ln_p)
+            } else {
+                let d = self.policy_value().check_row("p", i, row, tolerance)?;
+                Ok(entropy_nats(row, d))
+            }
+        });
         Some(collect(rows))
     }
 
@@ -96,26 +107,22 @@ impl Options {
             Ok(t) => t,
             Err(e) => return Some(Err(e)),
         };
-        let rows: Vec<Result<f64, Error>> = pd
-            .par_chunks(cols)
-            .zip(qd.par_chunks(cols))
-            .with_min_len(min_rows(cols))
-            .enumerate()
-            .map(|(i, (a, b))| {
-                let r = vector(a, b);
-                let checked = self.passes(r.sum_p, r.min, tolerance)
-                    && self.passes(r.sum_q, r.min, tolerance);
-                match r.value {
-                    Some(v) if checked && v.is_finite() => Ok(v),
-                    _ => {
-                        let policy = self.policy_value();
-                        let dp = policy.check_row("p", i, a, tolerance)?;
-                        let dq = policy.check_row("q", i, b, tolerance)?;
-                        Ok(exact(a, dp, b, dq))
-                    }
+        // The pair's rows side by side: row i of P is pd[i·cols..], of Q qd[i·cols..].
+        let rows = each_row(pd, cols, |i, a| {
+            let b = &qd[i * cols..(i + 1) * cols];
+            let r = vector(a, b);
+            let checked =
+                self.passes(r.sum_p, r.min, tolerance) && self.passes(r.sum_q, r.min, tolerance);
+            match r.value {
+                Some(v) if checked && v.is_finite() => Ok(v),
+                _ => {
+                    let policy = self.policy_value();
+                    let dp = policy.check_row("p", i, a, tolerance)?;
+                    let dq = policy.check_row("q", i, b, tolerance)?;
+                    Ok(exact(a, dp, b, dq))
                 }
-            })
-            .collect();
+            }
+        });
         Some(collect(rows))
     }
 

@@ -4,16 +4,16 @@
 //! operation per class.
 
 use super::dispatch;
-use super::math::{exp_nonpositive_lane, ln_lane, LANES};
+use super::math::{exp_nonpositive_lane, LANES};
+use super::math64::ln_lane_f64;
 
 /// What a block of `LANES` transposed rows holds, per lane.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LaneStats {
     /// The row's maximum.
     pub(crate) max: [f32; LANES],
-    /// s = Σ exp(z − max), accumulated in f64.
-    pub(crate) sum_exp: [f64; LANES],
-    /// ln s, to about 2 f32 ulps relative (see `lane_stats_body`).
+    /// ln s in f64 (within 2 f64 ulps): the logsumexp of every short-row kernel is
+    /// max + ln_sum, so cross-entropy, log-softmax and logsumexp agree to the bit.
     pub(crate) ln_sum: [f64; LANES],
     /// 1 / s.
     pub(crate) inv_sum: [f64; LANES],
@@ -87,20 +87,14 @@ fn lane_stats_body(t: &mut [[f32; LANES]], w: Option<&[f64]>, sums: bool) -> Lan
     for l in 0..LANES {
         irregular[l] = sum_exp[l].is_nan();
     }
-    // ln s from the f32 ln of s rounded to f32, plus the first-order term of what the rounding
-    // took: ln s = ln s₃₂ + ln(1 + (s − s₃₂)/s₃₂). The f32 ln is within 2 ulps of its result
-    // even near s = 1, so a loss as small as 1e-6 keeps its relative accuracy.
     let mut ln_sum = [0.0f64; LANES];
     let mut inv_sum = [0.0f64; LANES];
     for l in 0..LANES {
-        let s = sum_exp[l];
-        let s32 = s as f32;
-        inv_sum[l] = 1.0 / s;
-        ln_sum[l] = ln_lane(s32) as f64 + (s - s32 as f64) * inv_sum[l];
+        inv_sum[l] = 1.0 / sum_exp[l];
+        ln_sum[l] = ln_lane_f64(sum_exp[l]);
     }
     LaneStats {
         max,
-        sum_exp,
         ln_sum,
         inv_sum,
         sum_z,

@@ -27,7 +27,7 @@ pub(crate) use rows::{
     scale_shift_in_place, shift_in_place, shift_into, soft_grad_in_place, softcap_grad_in_place,
     tanh_cap_in_place, tanh_cap_into, target_sums, RowStats,
 };
-pub(crate) use stream::{shift_into_streaming, STREAM_BYTES};
+pub(crate) use stream::shift_into_streaming;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Level {

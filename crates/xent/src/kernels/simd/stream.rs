@@ -1,11 +1,8 @@
 //! Stores that bypass the caches, for outputs much larger than the last-level cache: a normal
 //! store first reads the line it writes (read-for-ownership), so writing N bytes moves 2N;
 //! a non-temporal store moves N. For outputs that fit in cache they are slower (the next
-//! reader misses), so callers use them only above [`STREAM_BYTES`].
-
-/// Outputs at least this large (bytes) are written with non-temporal stores: twice a large
-/// last-level cache.
-pub(crate) const STREAM_BYTES: usize = 64 << 20;
+//! reader misses), so callers use them only above
+//! [`STREAM_BYTES`](crate::kernels::tiling::STREAM_BYTES).
 
 /// out ← (x − m) − c, as [`super::shift_into`] to the bit, with non-temporal stores where the
 /// CPU has AVX.
