@@ -203,10 +203,12 @@ fn vector_rows<'s>(
                     scales,
                     &mut results[..n],
                 );
-                each_row(io, classes, |j, mut row| {
-                    let r = results[j].unwrap_or_else(|| exact(k, &mut row, j));
+                for (j, r) in results[..n].iter().enumerate() {
+                    let r = r.unwrap_or_else(|| {
+                        exact(k, &mut io.part(j * classes..(j + 1) * classes), j)
+                    });
                     record(&mut total, &mut out, j, r);
-                });
+                }
                 return total;
             }
             each_row(io, classes, |j, mut row| {

@@ -73,6 +73,15 @@ impl<'a, T> RowIo<'a, T> {
         }
     }
 
+    /// Elements `range` (a row, say), borrowed.
+    pub(crate) fn part(&mut self, range: std::ops::Range<usize>) -> RowIo<'_, T> {
+        match self {
+            RowIo::Read(z) => RowIo::Read(&z[range]),
+            RowIo::InPlace(z) => RowIo::InPlace(&mut z[range]),
+            RowIo::Into(z, out) => RowIo::Into(&z[range.clone()], &mut out[range]),
+        }
+    }
+
     /// The first `n` elements and the rest.
     pub(crate) fn split_first_elements(self, n: usize) -> (Self, Self) {
         match self {

@@ -66,6 +66,9 @@ pub(crate) fn exp_lane_f64(x: f64) -> f64 {
     }
 }
 
+/// 2⁵².
+const TWO_52: f64 = 4_503_599_627_370_496.0;
+
 /// ln x.
 #[inline(always)]
 pub(crate) fn ln_lane_f64(x: f64) -> f64 {
@@ -77,11 +80,13 @@ pub(crate) fn ln_lane_f64(x: f64) -> f64 {
         x
     };
     let bits = y.to_bits();
-    let mut e = ((bits >> 52) & 0x7ff) as i64 - 1023 - if tiny { 54 } else { 0 };
+    // The biased exponent as an f64 by the 2⁵² trick (or it into a mantissa, subtract), not
+    // by an i64 → f64 conversion, which AVX2 lacks: with it the loop would not vectorise.
+    let biased = f64::from_bits(0x4330_0000_0000_0000 | ((bits >> 52) & 0x7ff)) - TWO_52;
     let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
     let big = m > std::f64::consts::SQRT_2;
     m = if big { m * 0.5 } else { m };
-    e += big as i64;
+    let e = biased - 1023.0 - if tiny { 54.0 } else { 0.0 } + if big { 1.0 } else { 0.0 };
     // ln m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.1716: 2s + s³·Σ 2s²ʲ/(2j + 3).
     let f = m - 1.0;
     let s = f / (2.0 + f);
@@ -97,8 +102,7 @@ pub(crate) fn ln_lane_f64(x: f64) -> f64 {
     q = fma(q, s2, 2.0 / 5.0);
     q = fma(q, s2, 2.0 / 3.0);
     let ln_m = fma(s * s2, q, 2.0 * s);
-    let ef = e as f64;
-    let result = fma(ef, LN2_HI, fma(ef, LN2_LO, ln_m));
+    let result = fma(e, LN2_HI, fma(e, LN2_LO, ln_m));
     if x == 0.0 {
         f64::NEG_INFINITY
     } else if x == f64::INFINITY {
