@@ -21,17 +21,25 @@ fn write_inputs(dir: &Path, n: usize, k: usize) -> std::io::Result<[PathBuf; 4]>
         dir.join("pred.npy"),
         dir.join("labels.npy"),
     ];
-    let mut csv = std::io::BufWriter::new(std::fs::File::create(&paths[0])?);
-    for row in p.rows() {
-        let fields: Vec<String> = row.iter().map(|v| format!("{v:.8}")).collect();
-        writeln!(csv, "{}", fields.join(","))?;
-    }
-    csv.flush()?;
+    // Atomically, like every output: a scratch directory left by an earlier run of the same
+    // process id never holds a half-written input.
+    let write = |path: &Path, fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| {
+        xent::data::write_atomically(path, fill).map_err(|e| std::io::Error::other(e.to_string()))
+    };
+    write(&paths[0], &|w| {
+        for row in p.rows() {
+            let fields: Vec<String> = row.iter().map(|v| format!("{v:.8}")).collect();
+            writeln!(w, "{}", fields.join(","))?;
+        }
+        Ok(())
+    })?;
     let labels: String = t.iter().map(|c| format!("{c}\n")).collect();
-    std::fs::write(&paths[1], labels)?;
-    std::fs::write(&paths[2], xent::data::to_npy(p.mapv(f64::from).view()))?;
+    write(&paths[1], &|w| w.write_all(labels.as_bytes()))?;
+    let npy = xent::data::to_npy(p.mapv(f64::from).view());
+    write(&paths[2], &|w| w.write_all(&npy))?;
     let column = ndarray::Array2::from_shape_fn((n, 1), |(i, _)| t[i] as f64);
-    std::fs::write(&paths[3], xent::data::to_npy(column.view()))?;
+    let npy = xent::data::to_npy(column.view());
+    write(&paths[3], &|w| w.write_all(&npy))?;
     Ok(paths)
 }
 
