@@ -102,18 +102,17 @@ pub(crate) fn cross_entropy_rows<T: Float>(
         per_row.then_some(losses.as_mut_slice()),
         want_lse.then_some(lse.as_mut_slice()),
     );
-    let totals = match (io.into_f32(), T::as_f32(&[])) {
-        (Ok(io), Some(_)) => {
+    let totals = match io.into_f32() {
+        Ok(io) => {
             let targets = match targets {
                 CeTargets::Classes(c) => CeTargets::Classes(c),
                 CeTargets::Probabilities(p, cols) => {
-                    CeTargets::Probabilities(T::as_f32(p).expect("T is f32"), cols)
+                    CeTargets::Probabilities(T::as_f32(p).expect("the logits are f32"), cols)
                 }
             };
             vector_rows(io, classes, targets, spec, scale, out, par)
         }
-        (Ok(_), None) => unreachable!("into_f32 succeeds only for f32"),
-        (Err(io), _) => for_blocks(
+        Err(io) => for_blocks(
             (Wide(io, classes), targets, out),
             rows,
             rows_per_task(classes),
@@ -235,13 +234,9 @@ fn vector_rows<'s>(
 }
 
 /// Runs `f(j, row j)` over the rows of a block.
-fn each_row<'a, T>(io: RowIo<'a, T>, classes: usize, mut f: impl FnMut(usize, RowIo<'a, T>)) {
-    let rows = io.input().len() / classes;
-    let mut rest = io;
-    for j in 0..rows {
-        let (row, tail) = rest.split_first_elements(classes);
-        f(j, row);
-        rest = tail;
+fn each_row<T>(mut io: RowIo<'_, T>, classes: usize, mut f: impl FnMut(usize, RowIo<'_, T>)) {
+    for j in 0..io.input().len() / classes {
+        f(j, io.part(j * classes..(j + 1) * classes));
     }
 }
 
