@@ -472,3 +472,38 @@ fn long_rows_take_the_vector_ln_and_agree_with_the_scalar_one() {
     assert!((from_p.mean_entropy - from_z.mean_entropy).abs() < 1e-13);
     assert!((from_p.brier - from_z.brier).abs() < 1e-13);
 }
+
+#[test]
+fn divergence_of_soft_labels_is_accurate_near_zero_and_finite_below_f64() {
+    // Predictions 1e-9 away from the labels: D = −½ ln(1 − 4·10⁻¹⁸) ≈ 2·10⁻¹⁸, which the
+    // log-loss minus the labels' entropy (two numbers near ln 2) cannot resolve.
+    let d = 1e-9;
+    let p = array![[0.5 + d, 0.5 - d]];
+    let y = array![[0.5, 0.5]];
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Distributions(y.view()),
+        None,
+        &Options::new(),
+    )
+    .unwrap();
+    assert!((r.mean_kl / 2e-18 - 1.0).abs() < 1e-6, "{}", r.mean_kl);
+    // A class at log-probability −800 (0 in f64) under half the label mass: the divergence is
+    // ½ ln ½ + ½ (ln ½ + 800) = 400 + ln ½, not +∞.
+    let lp = array![[0.0, -800.0]];
+    let y = array![[0.5, 0.5]];
+    let r = evaluate(
+        Predictions::LogProbabilities(lp.view()),
+        Labels::Distributions(y.view()),
+        None,
+        &Options::new().tolerance(1e-3),
+    )
+    .unwrap();
+    assert_eq!(r.log_loss, 400.0);
+    assert!(
+        (r.mean_kl - (400.0 + 0.5f64.ln())).abs() < 1e-12,
+        "{}",
+        r.mean_kl
+    );
+    assert_eq!(r.mean_entropy, 0.0);
+}

@@ -1,7 +1,7 @@
 //! The metrics themselves.
 
 use crate::activation::{LogSoftmax, RowActivation};
-use crate::kernels::{compensated_sum, CompensatedSum};
+use crate::kernels::{cross_entropy_log_nats, entropy_log_nats, kl_log_nats, CompensatedSum};
 use crate::kernels::{for_blocks, tiling::EVAL_BLOCK_VALUES, Par};
 use crate::layout::argmax;
 use crate::{Error, InputPolicy};
@@ -783,23 +783,12 @@ fn add_row(
     options: &Options,
 ) {
     let (log_p, p, y) = (&row.log_p, &row.p, &row.y);
-    let (ce, h_label) = match class {
-        Some(t) => (-log_p[t], 0.0),
-        None => (
-            -compensated_sum(
-                log_p
-                    .iter()
-                    .zip(y)
-                    .map(|(&l, &t)| if t == 0.0 { 0.0 } else { t * l }),
-            ),
-            -compensated_sum(y.iter().map(|&t| if t > 0.0 { t * t.ln() } else { 0.0 })),
-        ),
+    let (ce, kl) = match class {
+        // A one-hot label has no entropy: the divergence is the log-loss.
+        Some(t) => (-log_p[t], -log_p[t]),
+        None => (cross_entropy_log_nats(y, log_p), kl_log_nats(y, p, log_p)),
     };
-    let h_pred = -compensated_sum(
-        p.iter()
-            .zip(log_p)
-            .map(|(&q, &l)| if q > 0.0 { q * l } else { 0.0 }),
-    );
+    let h_pred = entropy_log_nats(p, log_p);
     let truth = class.unwrap_or_else(|| argmax(ArrayView1::from(&y[..])));
     let guess = argmax(ArrayView1::from(&log_p[..]));
     let hit = (truth == guess) as u8 as f64;
@@ -822,7 +811,7 @@ fn add_row(
     sums.top_k.add(weight * ((rank < k) as u8 as f64));
     sums.brier.add(weight * brier);
     sums.entropy.add(weight * h_pred);
-    sums.kl.add(weight * (ce - h_label));
+    sums.kl.add(weight * kl);
     let bins = options.bins;
     let confidence = p[guess];
     let slot = ((confidence * bins as f64) as usize).min(bins - 1);

@@ -49,6 +49,39 @@ pub(crate) fn js_nats<T: Float>(p: &[T], dp: f64, q: &[T], dq: f64) -> f64 {
     0.5 * sum
 }
 
+/// −Σ p·ln q from the logs of q, with a term of p = 0 equal to 0 whatever ln q is (−∞
+/// included): the cross-entropy of a label row against log-probabilities, finite where q
+/// itself underflows `f64` but its log does not.
+pub(crate) fn cross_entropy_log_nats(p: &[f64], log_q: &[f64]) -> f64 {
+    -compensated_sum(
+        p.iter()
+            .zip(log_q)
+            .map(|(&x, &l)| if x == 0.0 { 0.0 } else { x * l }),
+    )
+}
+
+/// −Σ q·ln q given q and ln q side by side (q = e^{ln q}), with 0·ln 0 = 0.
+pub(crate) fn entropy_log_nats(q: &[f64], log_q: &[f64]) -> f64 {
+    -compensated_sum(
+        q.iter()
+            .zip(log_q)
+            .map(|(&x, &l)| if x > 0.0 { x * l } else { 0.0 }),
+    )
+}
+
+/// D(P‖Q) for distributions given q and ln q side by side: the terms of [`kl_excess`], except
+/// where q is below the normal range, where p·(ln p − ln q) − p + q keeps the finite answer
+/// that q's rounding to 0 would turn into +∞.
+pub(crate) fn kl_log_nats(p: &[f64], q: &[f64], log_q: &[f64]) -> f64 {
+    compensated_sum(p.iter().zip(q).zip(log_q).map(|((&x, &y), &l)| {
+        if x == 0.0 || y >= f64::MIN_POSITIVE || l.is_nan() {
+            kl_excess(x, y)
+        } else {
+            x * (x.ln() - l) - x + y
+        }
+    }))
+}
+
 /// One term of the generalised KL divergence, p·ln(p/q) − p + q (SciPy's `kl_div`), which is
 /// ≥ 0 for every p, q ≥ 0 and sums to D(P‖Q) when ΣP = ΣQ.
 ///
@@ -100,6 +133,30 @@ fn phi_series(delta: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_domain_kernels_agree_with_the_linear_ones_and_stay_finite_below_f64() {
+        let p = [0.5, 0.25, 0.25, 0.0];
+        let q = [0.4, 0.35, 0.2, 0.05];
+        let log_q: Vec<f64> = q.iter().map(|v: &f64| v.ln()).collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-15 * b.abs().max(1.0);
+        assert!(close(
+            cross_entropy_log_nats(&p, &log_q),
+            cross_entropy_nats(&p, 1.0, &q, 1.0)
+        ));
+        assert!(close(entropy_log_nats(&q, &log_q), entropy_nats(&q, 1.0)));
+        assert!(close(
+            kl_log_nats(&p, &q, &log_q),
+            kl_nats(&p, 1.0, &q, 1.0)
+        ));
+        // q₁ = e^−800 is 0 in f64; the log-domain terms keep the finite values.
+        let (p, q, log_q) = ([0.5, 0.5], [1.0, 0.0], [0.0, -800.0]);
+        assert_eq!(cross_entropy_log_nats(&p, &log_q), 400.0);
+        let kl = kl_log_nats(&p, &q, &log_q);
+        assert!(close(kl, 0.5f64.ln() + 400.0), "{kl}");
+        assert_eq!(kl_nats(&p, 1.0, &q, 1.0), f64::INFINITY);
+        assert_eq!(entropy_log_nats(&q, &log_q), 0.0);
+    }
 
     #[test]
     fn series_matches_direct_formula_where_both_are_accurate() {

@@ -23,7 +23,10 @@ mod sum;
 pub(crate) mod tiling;
 
 pub(crate) use ce_rows::{cross_entropy_rows, CeSpec, CeTargets};
-pub(crate) use divergence::{cross_entropy_nats, entropy_nats, js_nats, kl_excess, kl_nats};
+pub(crate) use divergence::{
+    cross_entropy_log_nats, cross_entropy_nats, entropy_log_nats, entropy_nats, js_nats, kl_excess,
+    kl_log_nats, kl_nats,
+};
 pub(crate) use drive::{for_blocks, Par, RowIo, Wide};
 pub(crate) use gemm::matmul;
 pub(crate) use row_max::{row_max, RowMax};
