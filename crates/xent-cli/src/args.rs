@@ -1,5 +1,9 @@
 //! The command line's grammar.
 
+use crate::choices::{
+    parse_delimiter, parse_estimator, parse_scale, MiMethod, ModelChoice, ReductionChoice,
+    ScaleChoice,
+};
 use crate::limits::{self, bounded};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -176,9 +180,10 @@ pub struct LossCommon {
     /// one column).
     #[arg(long, allow_hyphen_values = true)]
     pub target: String,
-    /// none, mean or sum (kl-div also batchmean); default: the loss's PyTorch default.
-    #[arg(long)]
-    pub reduction: Option<String>,
+    /// How the losses combine; batchmean is kl-div's only (default: the loss's PyTorch
+    /// default).
+    #[arg(long, value_enum)]
+    pub reduction: Option<ReductionChoice>,
     /// Write the gradient with respect to the input here (.npy, else CSV).
     #[arg(long)]
     pub grad: Option<PathBuf>,
@@ -289,9 +294,9 @@ pub enum LossKind {
 /// `xent train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// softmax, logistic or linear (default: softmax for class labels, linear for real targets).
-    #[arg(long)]
-    pub model: Option<String>,
+    /// The model (default: softmax for class labels, linear for real targets).
+    #[arg(long, value_enum)]
+    pub model: Option<ModelChoice>,
     /// digits (embedded), fashion-mnist[:DIR], csv:FILE[:LABEL-COLUMN], npy:FEATURES,LABELS,
     /// synthetic-linear.
     #[arg(long, default_value = "digits")]
@@ -321,8 +326,8 @@ pub struct TrainArgs {
     pub seed: u64,
     /// Feature scaling: none, standardize, or a divisor such as 255 (default: 255 for
     /// Fashion-MNIST, none for synthetic-linear, standardize otherwise).
-    #[arg(long, allow_hyphen_values = true)]
-    pub scale: Option<String>,
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_scale)]
+    pub scale: Option<ScaleChoice>,
     /// Threads to split each batch over (default: all cores; at most 4 per core).
     #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
@@ -384,7 +389,7 @@ pub enum EstimateKind {
         /// plugin, miller-madow, chao-shen, jeffreys, laplace, sg, minimax, shrink,
         /// grassberger, nsb (K = the counts given, or --alphabet), nsb-unknown-k (K guessed,
         /// as the ndd package), dirichlet:A, or all.
-        #[arg(long, default_value = "plugin")]
+        #[arg(long, default_value = "plugin", value_parser = parse_estimator)]
         method: String,
         /// The alphabet size K: pads the counts with zeros up to K outcomes (at most 10⁷).
         #[arg(long, value_parser = bounded(1, limits::MAX_ALPHABET))]
@@ -405,9 +410,9 @@ pub enum EstimateKind {
         /// A CSV file of two columns of labels (any text), one sample per line, counted first.
         #[arg(long, conflicts_with = "table")]
         samples: Option<PathBuf>,
-        /// plugin or shrink.
-        #[arg(long, default_value = "plugin")]
-        method: String,
+        /// The estimator of the joint distribution.
+        #[arg(long, value_enum, default_value_t = MiMethod::Plugin)]
+        method: MiMethod,
     },
 }
 
@@ -442,7 +447,8 @@ pub struct EvalArgs {
     /// Write a reliability diagram (.svg or .png).
     #[arg(long)]
     pub plot: Option<PathBuf>,
-    /// The CSV delimiter: one character, or `tab` (default: detected from the first line).
-    #[arg(long)]
-    pub delimiter: Option<String>,
+    /// The CSV delimiter: one character, `tab` or `space` (default: detected from the
+    /// first line).
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
 }

@@ -1,7 +1,9 @@
 //! `--data SPEC`: which data set to train or predict on.
 
+use crate::choices::ScaleChoice;
 use crate::failure::Failure;
 use std::path::{Path, PathBuf};
+use xent::data::datasets;
 use xent::train::{Dataset, Split};
 
 /// A parsed `--data` value.
@@ -42,11 +44,11 @@ impl DataSpec {
     }
 
     /// The default feature scaling for this data.
-    pub fn default_scale(&self) -> &'static str {
+    pub fn default_scale(&self) -> ScaleChoice {
         match self {
-            DataSpec::FashionMnist(_) => "255",
-            DataSpec::SyntheticLinear => "none",
-            _ => "standardize",
+            DataSpec::FashionMnist(_) => ScaleChoice::Divide(255.0),
+            DataSpec::SyntheticLinear => ScaleChoice::None,
+            _ => ScaleChoice::Standardize,
         }
     }
 
@@ -63,7 +65,7 @@ impl DataSpec {
     /// `classes` fixes the number of classes of a CSV or NPY label column.
     pub fn load(&self, seed: u64, classes: Option<usize>) -> Result<Split, Failure> {
         match self {
-            DataSpec::Digits => Ok(Dataset::digits()
+            DataSpec::Digits => Ok(datasets::digits()
                 .map_err(|e| Failure::data(e.to_string()))?
                 .split(0.2, seed)),
             DataSpec::FashionMnist(dir) => {
@@ -71,7 +73,7 @@ impl DataSpec {
                     Some(d) => d.clone(),
                     None => default_fashion_dir()?,
                 };
-                Dataset::fashion_mnist(&dir).map_err(|e| match e {
+                datasets::fashion_mnist(&dir).map_err(|e| match e {
                     // Only a missing file needs the hint about where the data comes from.
                     xent::Error::Io { .. } => Failure::data(format!(
                         "{e}; install it with `apt-get install dataset-fashion-mnist` \
@@ -95,13 +97,13 @@ impl DataSpec {
         match self {
             DataSpec::Csv(path, col) => {
                 let table = read(path)?;
-                Dataset::from_table(&path.display().to_string(), table, *col, classes)
+                datasets::from_table(&path.display().to_string(), table, *col, classes)
                     .map_err(|e| Failure::in_file(path, e))
             }
             DataSpec::Npy(x, y) => {
                 let (xs, ys) = (read(x)?, read(y)?);
                 let names = (x.display().to_string(), y.display().to_string());
-                Dataset::from_tables((&names.0, xs), (&names.1, ys), classes)
+                datasets::from_tables((&names.0, xs), (&names.1, ys), classes)
                     .map_err(|e| Failure::in_file(x, e))
             }
             _ => unreachable!("only files are loaded whole"),
@@ -114,7 +116,7 @@ impl DataSpec {
     /// a fresh test sample).
     pub fn load_for_prediction(&self) -> Result<Dataset, Failure> {
         match self {
-            DataSpec::Digits => Dataset::digits().map_err(|e| Failure::data(e.to_string())),
+            DataSpec::Digits => datasets::digits().map_err(|e| Failure::data(e.to_string())),
             DataSpec::Csv(..) | DataSpec::Npy(..) => self.load_file(None),
             DataSpec::FashionMnist(_) | DataSpec::SyntheticLinear => Ok(self.load(0, None)?.test),
         }

@@ -7,6 +7,7 @@
 
 mod args;
 mod bench;
+mod choices;
 mod commands;
 mod data_spec;
 mod failure;

@@ -1,9 +1,8 @@
 //! Turning a command-line operand into a table of numbers, and pointing back into it.
 
 use crate::failure::{Failure, Place};
-use crate::source::{describe_source, resolve, Resolved, Source};
-use std::path::Path;
-use xent::data::{Table, TableReader};
+use crate::source::{describe_source, locate, open, Opened, Source};
+use xent::data::Table;
 
 /// A loaded operand: its name on the command line (P, Q, X, JOINT), its source and its data.
 #[derive(Debug)]
@@ -18,26 +17,11 @@ impl Operand {
     /// through the line-length limit (so `/dev/zero` is an error, not a hang).
     pub fn load(name: &'static str, text: &str) -> Result<Operand, Failure> {
         let limit = crate::limits::max_line_bytes();
-        let (source, result) = match resolve(text) {
-            Resolved::Stdin => {
-                let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
-                let reader = TableReader::from_csv(stdin, None).max_line_bytes(limit);
-                (Source::Stdin, reader.read_all())
-            }
-            Resolved::File => {
-                let source = Source::of_file(text);
-                let table = TableReader::open(Path::new(text), None)
-                    .and_then(|r| r.max_line_bytes(limit).read_all());
-                (source, table)
-            }
-            Resolved::Inline(table) => (Source::Inline, Ok(table)),
-            Resolved::Missing => {
-                return Err(Failure::data(format!(
-                    "{text}: no such file (and not a vector of numbers such as 0.5,0.5)"
-                )))
-            }
-            Resolved::BadInline(e) => (Source::Inline, Err(e)),
-        };
+        let (source, opened) = open(text, None, limit).map_err(Failure::data)?;
+        let result = opened.and_then(|o| match o {
+            Opened::Stream(reader) => reader.read_all(),
+            Opened::Inline(table) => Ok(table),
+        });
         let mut operand = Operand {
             name,
             source,
@@ -75,22 +59,13 @@ impl Operand {
         } else {
             row
         };
-        match (&self.source, col) {
-            (Source::Inline, Some(c)) => format!("{}, element {}", self.describe(), c + 1),
-            (Source::Inline, None) => self.describe(),
-            (Source::Npy(_), Some(c)) if self.is_vector() => {
-                format!("{}, element [{c}]", self.describe())
-            }
-            (Source::Npy(_), Some(c)) => format!("{}, element [{row}, {c}]", self.describe()),
-            (Source::Npy(_), None) => format!("{}, row {row}", self.describe()),
-            (Source::Csv(_) | Source::Stdin, _) => {
-                let line = self.table.line_of_row(row).unwrap_or(row + 1);
-                match col {
-                    Some(c) => format!("{}:{line}, field {}", self.describe(), c + 1),
-                    None => format!("{}:{line}", self.describe()),
-                }
-            }
-        }
+        let index = match self.source {
+            Source::Inline => col,
+            _ if self.is_vector() => col,
+            _ => None,
+        };
+        let line = self.table.line_of_row(row);
+        locate(self.describe(), &self.source, index, (row, col), line)
     }
 }
 

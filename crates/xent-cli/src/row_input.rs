@@ -2,9 +2,8 @@
 //! inline vector held whole, with errors that still point at the file's line and field.
 
 use crate::failure::{Failure, Place};
-use crate::source::{describe_source, resolve, Resolved, Source};
+use crate::source::{describe_source, locate, open, Opened, Source};
 use ndarray::{s, Array2};
-use std::path::Path;
 use xent::data::{Chunk, TableReader};
 
 /// How an inline vector lies: as one row (a prediction) or as one column (labels, weights).
@@ -42,40 +41,18 @@ impl RowInput {
         inline: Inline,
     ) -> Result<RowInput, Failure> {
         let limit = crate::limits::max_line_bytes();
-        let (source, rows) = match resolve(text) {
-            Resolved::Stdin => {
-                let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
-                let reader = TableReader::from_csv(stdin, delimiter).max_line_bytes(limit);
-                (Source::Stdin, Ok(Rows::Stream(reader)))
-            }
-            Resolved::File => {
-                let source = Source::of_file(text);
-                let reader = TableReader::open(Path::new(text), delimiter)
-                    .map(|r| Rows::Stream(r.max_line_bytes(limit)));
-                (source, reader)
-            }
-            Resolved::Missing => {
-                return Err(Failure::data(format!(
-                    "{text}: no such file (and not a vector of numbers such as 0.5,0.5)"
-                )))
-            }
-            Resolved::Inline(t) => {
-                let v = t.values;
-                let values = match inline {
-                    Inline::Row => v,
-                    Inline::Column => v.reversed_axes(),
-                };
-                (
-                    Source::Inline,
-                    Ok(Rows::Whole {
-                        values,
-                        next: 0,
-                        orientation: inline,
-                    }),
-                )
-            }
-            Resolved::BadInline(e) => (Source::Inline, Err(e)),
-        };
+        let (source, opened) = open(text, delimiter, limit).map_err(Failure::data)?;
+        let rows = opened.map(|o| match o {
+            Opened::Stream(reader) => Rows::Stream(reader),
+            Opened::Inline(table) => Rows::Whole {
+                values: match inline {
+                    Inline::Row => table.values,
+                    Inline::Column => table.values.reversed_axes(),
+                },
+                next: 0,
+                orientation: inline,
+            },
+        });
         let mut input = RowInput {
             name,
             source,
@@ -199,35 +176,14 @@ impl Place for ChunkPlace {
     }
 
     fn locate(&self, row: usize, col: Option<usize>) -> String {
-        let me = self.describe();
-        match (&self.source, self.inline) {
-            (Source::Inline, Some(orientation)) => {
-                let index = match orientation {
-                    Inline::Row => col,
-                    Inline::Column => Some(row),
-                };
-                match index {
-                    Some(i) => format!("{me}, element {}", i + 1),
-                    None => me,
-                }
-            }
-            (Source::Npy(_), _) if self.vector => format!("{me}, element [{row}]"),
-            (Source::Npy(_), _) => match col {
-                Some(c) => format!("{me}, element [{row}, {c}]"),
-                None => format!("{me}, row {row}"),
-            },
-            _ => {
-                let line = self
-                    .chunk
-                    .as_ref()
-                    .and_then(|c| c.line_of_row(row))
-                    .map_or_else(|| format!("row {}", row + 1), |l| l.to_string());
-                match col {
-                    Some(c) => format!("{me}:{line}, field {}", c + 1),
-                    None => format!("{me}:{line}"),
-                }
-            }
-        }
+        let index = match (&self.source, self.inline) {
+            (Source::Inline, Some(Inline::Row)) => col,
+            (Source::Inline, Some(Inline::Column)) => Some(row),
+            (Source::Npy(_), _) if self.vector => Some(row),
+            _ => None,
+        };
+        let line = self.chunk.as_ref().and_then(|c| c.line_of_row(row));
+        locate(self.describe(), &self.source, index, (row, col), line)
     }
 
     fn is_vector(&self) -> bool {

@@ -2,7 +2,7 @@
 //! the leaf that operands, streamed inputs and error messages all build on.
 
 use std::path::Path;
-use xent::data::{self, Table};
+use xent::data::{self, Table, TableReader};
 
 /// Where an operand's numbers came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,5 +82,73 @@ pub(crate) fn resolve(text: &str) -> Resolved {
             Resolved::BadInline(e)
         }
         _ => Resolved::Missing,
+    }
+}
+
+/// An operand opened: a reader over standard input or a file, or an inline table.
+pub(crate) enum Opened {
+    Stream(TableReader),
+    Inline(Table),
+}
+
+/// Opens an operand's text, the one way every command does: `-` and files as readers bound
+/// by `max_line_bytes` (so `/dev/zero` is an error, not a hang), numbers as an inline table.
+/// The outer error is the message for a missing file; the inner one, the source's own
+/// failure to open or parse, is for the caller to place.
+pub(crate) fn open(
+    text: &str,
+    delimiter: Option<u8>,
+    max_line_bytes: u64,
+) -> Result<(Source, Result<Opened, xent::Error>), String> {
+    let limit = max_line_bytes;
+    Ok(match resolve(text) {
+        Resolved::Stdin => {
+            let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+            let reader = TableReader::from_csv(stdin, delimiter).max_line_bytes(limit);
+            (Source::Stdin, Ok(Opened::Stream(reader)))
+        }
+        Resolved::File => {
+            let reader = TableReader::open(Path::new(text), delimiter)
+                .map(|r| Opened::Stream(r.max_line_bytes(limit)));
+            (Source::of_file(text), reader)
+        }
+        Resolved::Inline(table) => (Source::Inline, Ok(Opened::Inline(table))),
+        Resolved::BadInline(e) => (Source::Inline, Err(e)),
+        Resolved::Missing => {
+            return Err(format!(
+                "{text}: no such file (and not a vector of numbers such as 0.5,0.5)"
+            ))
+        }
+    })
+}
+
+/// Names a place in a source in its own terms, the one way every input does: an element of
+/// a vector (`index`, 0-based, where the caller's layout makes the place one), an NPY index
+/// `[row, col]`, or a CSV line (and field). `me` is the source described; `line` the CSV
+/// line of `row`, where known.
+pub(crate) fn locate(
+    me: String,
+    source: &Source,
+    index: Option<usize>,
+    (row, col): (usize, Option<usize>),
+    line: Option<usize>,
+) -> String {
+    match source {
+        Source::Inline => match index {
+            Some(i) => format!("{me}, element {}", i + 1),
+            None => me,
+        },
+        Source::Npy(_) => match (index, col) {
+            (Some(i), _) => format!("{me}, element [{i}]"),
+            (None, Some(c)) => format!("{me}, element [{row}, {c}]"),
+            (None, None) => format!("{me}, row {row}"),
+        },
+        Source::Csv(_) | Source::Stdin => {
+            let line = line.map_or_else(|| format!("row {}", row + 1), |l| l.to_string());
+            match col {
+                Some(c) => format!("{me}:{line}, field {}", c + 1),
+                None => format!("{me}:{line}"),
+            }
+        }
     }
 }

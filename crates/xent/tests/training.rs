@@ -8,7 +8,7 @@ use xent::train::{Dataset, Model, ModelKind, Progress, Scaling, Sgd, Split, Targ
 use xent::Error;
 
 fn standardized_digits(seed: u64) -> Split {
-    let mut split = Dataset::digits().unwrap().split(0.2, seed);
+    let mut split = xent::data::datasets::digits().unwrap().split(0.2, seed);
     let scaling = Scaling::standardize(&split.train.features);
     scaling.apply(&mut split.train.features).unwrap();
     scaling.apply(&mut split.test.features).unwrap();
@@ -73,7 +73,7 @@ fn linear_regression_recovers_the_chapter_parameters() {
 
 #[test]
 fn logistic_regression_separates_two_digits() {
-    let digits = Dataset::digits().unwrap();
+    let digits = xent::data::datasets::digits().unwrap();
     let Targets::Classes { labels, .. } = &digits.targets else {
         unreachable!()
     };
@@ -243,21 +243,21 @@ fn temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 fn readers_reject_malformed_files_without_panicking() {
     // CSV with a label column.
     let ok = temp("ok.csv", b"0.5,1.5,0\n1.0,2.0,1\n0.1,0.2,1\n");
-    let d = Dataset::from_csv(&ok, None, None).unwrap();
+    let d = xent::data::datasets::from_csv(&ok, None, None).unwrap();
     assert_eq!(d.features.dim(), (3, 2));
     assert!(matches!(d.targets, Targets::Classes { classes: 2, .. }));
-    assert!(Dataset::from_csv(&ok, Some(5), None).is_err());
-    let first = Dataset::from_csv(&ok, Some(0), None).unwrap();
+    assert!(xent::data::datasets::from_csv(&ok, Some(5), None).is_err());
+    let first = xent::data::datasets::from_csv(&ok, Some(0), None).unwrap();
     assert!(matches!(first.targets, Targets::Values(_)));
     let ragged = temp("ragged.csv", b"1,2,0\n1,2\n");
     assert!(matches!(
-        Dataset::from_csv(&ragged, None, None),
+        xent::data::datasets::from_csv(&ragged, None, None),
         Err(Error::Ragged { line: 2, .. })
     ));
     // NPY: wrong magic, truncated data, a header claiming 10^12 elements.
     let bad_magic = temp("magic.npy", b"NOTNUMPY........");
     assert!(matches!(
-        Dataset::from_npy(&bad_magic, &bad_magic, None),
+        xent::data::datasets::from_npy(&bad_magic, &bad_magic, None),
         Err(Error::Format { .. })
     ));
     let x = xent::data::to_npy(array![[1.0, 2.0], [3.0, 4.0]].view());
@@ -265,7 +265,7 @@ fn readers_reject_malformed_files_without_panicking() {
     truncated.truncate(x.len() - 3);
     let t = temp("trunc.npy", &truncated);
     assert!(matches!(
-        Dataset::from_npy(&t, &t, None),
+        xent::data::datasets::from_npy(&t, &t, None),
         Err(Error::Format { .. })
     ));
     let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }";
@@ -275,7 +275,7 @@ fn readers_reject_malformed_files_without_panicking() {
     huge.push(b'\n');
     huge.extend_from_slice(&[0u8; 32]);
     let h = temp("huge.npy", &huge);
-    let err = Dataset::from_npy(&h, &h, None).unwrap_err();
+    let err = xent::data::datasets::from_npy(&h, &h, None).unwrap_err();
     assert!(
         err.to_string().contains("needs 8000000000000 bytes"),
         "{err}"
@@ -287,7 +287,7 @@ fn readers_reject_malformed_files_without_panicking() {
         &xent::data::to_npy(array![[0.0], [1.0], [1.0]].view()),
     );
     assert!(matches!(
-        Dataset::from_npy(&xs, &ys, None),
+        xent::data::datasets::from_npy(&xs, &ys, None),
         Err(Error::ShapeMismatch { .. })
     ));
 }
@@ -296,7 +296,7 @@ fn readers_reject_malformed_files_without_panicking() {
 fn fashion_mnist_folder_errors() {
     let dir = std::env::temp_dir().join(format!("xent-fmnist-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let err = Dataset::fashion_mnist(&dir).unwrap_err();
+    let err = xent::data::datasets::fashion_mnist(&dir).unwrap_err();
     assert!(
         matches!(err, Error::Io { .. }) && err.to_string().contains("train-images-idx3-ubyte"),
         "{err}"
@@ -308,7 +308,7 @@ fn fashion_mnist_folder_errors() {
         std::fs::write(dir.join(format!("{prefix}-images-idx3-ubyte")), images).unwrap();
         std::fs::write(dir.join(format!("{prefix}-labels-idx1-ubyte")), labels).unwrap();
     }
-    let err = Dataset::fashion_mnist(&dir).unwrap_err();
+    let err = xent::data::datasets::fashion_mnist(&dir).unwrap_err();
     assert!(err.to_string().contains("labels are 0..9"), "{err}");
     // Images and labels of different counts.
     std::fs::write(
@@ -317,7 +317,7 @@ fn fashion_mnist_folder_errors() {
     )
     .unwrap();
     assert!(matches!(
-        Dataset::fashion_mnist(&dir),
+        xent::data::datasets::fashion_mnist(&dir),
         Err(Error::ShapeMismatch { .. })
     ));
 }

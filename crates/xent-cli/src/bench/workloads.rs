@@ -10,9 +10,10 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::time::Instant;
 use xent::activation::{LogSoftmax, RowActivation};
+use xent::data::datasets;
 use xent::loss::CrossEntropy;
 use xent::measure::Options;
-use xent::train::{evaluate, Dataset, Model, ModelKind, Progress, Scaling, Sgd};
+use xent::train::{evaluate, Model, ModelKind, Progress, Scaling, Sgd};
 use xent::InputPolicy;
 
 /// Settings shared by every case of a run.
@@ -392,11 +393,11 @@ fn fashion_dir() -> Option<std::path::PathBuf> {
 pub fn softmax_regression(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
     let workload = format!("softmax_regression_{size}");
     let loaded = if size == "digits" {
-        Dataset::digits().map(|d| (d.split(0.2, 0), 16.0, "embedded digits".to_string()))
+        datasets::digits().map(|d| (d.split(0.2, 0), 16.0, "embedded digits".to_string()))
     } else {
         match fashion_dir() {
             Some(dir) => {
-                Dataset::fashion_mnist(&dir).map(|s| (s, 255.0, dir.display().to_string()))
+                datasets::fashion_mnist(&dir).map(|s| (s, 255.0, dir.display().to_string()))
             }
             None => {
                 return vec![json!({

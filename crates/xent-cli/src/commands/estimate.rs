@@ -1,6 +1,7 @@
 //! `xent estimate entropy`: bias-corrected entropy estimates from counts or samples.
 
 use crate::args::{Common, EstimateKind};
+use crate::choices::MiMethod;
 use crate::failure::Failure;
 use crate::operand::Operand;
 use crate::output::json_number;
@@ -25,7 +26,7 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
             table,
             samples,
             method,
-        } => return mutual_information(common, table.as_deref(), samples.as_deref(), method),
+        } => return mutual_information(common, table.as_deref(), samples.as_deref(), *method),
     };
     let mut counts = match (counts, samples) {
         (Some(text), _) => load_counts(text)?,
@@ -252,16 +253,11 @@ fn mutual_information(
     common: &Common,
     table: Option<&str>,
     samples: Option<&std::path::Path>,
-    method: &str,
+    method: MiMethod,
 ) -> Result<String, Failure> {
     let how = match method {
-        "plugin" => FrequencyEstimator::Plugin,
-        "shrink" => FrequencyEstimator::Shrink,
-        other => {
-            return Err(Failure::usage(format!(
-                "unknown method {other:?}: use plugin or shrink"
-            )))
-        }
+        MiMethod::Plugin => FrequencyEstimator::Plugin,
+        MiMethod::Shrink => FrequencyEstimator::Shrink,
     };
     let table_error = |e: xent::Error| match e {
         xent::Error::ZeroSum { .. } | xent::Error::TableZeroSum { .. } => {
@@ -294,9 +290,10 @@ fn mutual_information(
         )
     } else {
         format!(
-            "I(X;Y) = {} {} ({method}); Pearson's chi-squared = {} with {dof} degrees of freedom\n",
+            "I(X;Y) = {} {} ({}); Pearson's chi-squared = {} with {dof} degrees of freedom\n",
             Shortest(value),
             common.base.unit(),
+            method.name(),
             Shortest(chi2)
         )
     })

@@ -28,12 +28,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             )));
         }
     }
-    let delimiter = args
-        .delimiter
-        .as_deref()
-        .map(parse_delimiter)
-        .transpose()
-        .map_err(Failure::usage)?;
+    let delimiter = args.delimiter;
     let stdin_users = [
         Some(&args.pred),
         Some(&args.labels),
@@ -327,22 +322,6 @@ fn class_indices(
             }
         })
         .collect()
-}
-
-/// `--delimiter`: one ASCII character, or `tab`.
-fn parse_delimiter(text: &str) -> Result<u8, String> {
-    let byte = match text {
-        "tab" | "\\t" | "\t" => b'\t',
-        "space" => b' ',
-        _ if text.len() == 1 => text.as_bytes()[0],
-        _ => return Err(format!("--delimiter {text:?}: give one character, or tab")),
-    };
-    if byte.is_ascii_digit() || b".+-#\r\n\"".contains(&byte) || !byte.is_ascii() {
-        return Err(format!(
-            "--delimiter {text:?}: that character can be part of a number or a comment"
-        ));
-    }
-    Ok(byte)
 }
 
 /// A progress bar over the prediction file's bytes, on a terminal only.

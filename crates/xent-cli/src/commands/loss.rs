@@ -1,6 +1,7 @@
 //! `xent loss KIND`: a loss, and optionally its gradient, from files.
 
 use crate::args::{Common, LossCommon, LossKind};
+use crate::choices::ReductionChoice;
 use crate::failure::{Failure, Place};
 use crate::operand::Operand;
 use crate::output::json_number;
@@ -157,17 +158,9 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
             log_target,
             common: args,
         } => {
-            let red = match args.reduction.as_deref().unwrap_or("mean") {
-                "none" => KlReduction::None,
-                "batchmean" => KlReduction::BatchMean,
-                "mean" => KlReduction::Mean,
-                "sum" => KlReduction::Sum,
-                other => {
-                    return Err(Failure::usage(format!(
-                        "unknown reduction {other:?} for kl-div: use none, batchmean, mean or sum"
-                    )))
-                }
-            };
+            let red = args
+                .reduction
+                .map_or(KlReduction::Mean, ReductionChoice::kl);
             let loss = KlDiv::new().log_target(*log_target).reduction(red);
             let pair = Pair::load(input, "input", args)?;
             let value = pair.elementwise(args, |x, t, grad| {
@@ -347,12 +340,9 @@ fn run_loss(
 }
 
 fn reduction(args: &LossCommon, default: Reduction) -> Result<Reduction, Failure> {
-    match &args.reduction {
-        None => Ok(default),
-        Some(text) => text
-            .parse()
-            .map_err(|e: xent::Error| Failure::usage(e.to_string())),
-    }
+    args.reduction
+        .map_or(Ok(default), ReductionChoice::reduction)
+        .map_err(Failure::usage)
 }
 
 /// A comma-separated list of numbers given as an option's value.

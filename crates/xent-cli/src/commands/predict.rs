@@ -7,13 +7,14 @@ use crate::output::json_number;
 use crate::sink::Stdout;
 use ndarray::Array2;
 use serde_json::json;
-use xent::train::{Model, ModelKind, Targets};
+use xent::train::{ModelKind, Targets};
 
 pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), Failure> {
     if let Some(path) = &args.out {
         xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
     }
-    let model = Model::load(&args.model).map_err(|e| Failure::in_file(&args.model, e))?;
+    let model =
+        xent::data::load_model(&args.model).map_err(|e| Failure::in_file(&args.model, e))?;
     let spec = DataSpec::parse(&args.data)?;
     let data = spec.load_for_prediction()?;
     let predictions = model.predict(data.features.view()).map_err(|e| match e {

@@ -2,6 +2,7 @@
 //! epoch, an optional plot and model file.
 
 use crate::args::{Common, TrainArgs};
+use crate::choices::ScaleChoice;
 use crate::data_spec::DataSpec;
 use crate::failure::Failure;
 use crate::output::json_number;
@@ -22,15 +23,10 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
         xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
     }
     let split = spec.load(args.seed, args.classes)?;
-    let scaling = parse_scaling(
-        args.scale.as_deref().unwrap_or(spec.default_scale()),
-        &split.train,
-    )?;
+    let scaling = scaling(args.scale.unwrap_or(spec.default_scale()), &split.train);
     let compute = |e: xent::Error| Failure::data(e.to_string());
-    let kind = match &args.model {
-        Some(m) => m
-            .parse::<ModelKind>()
-            .map_err(|e| Failure::usage(e.to_string()))?,
+    let kind = match args.model {
+        Some(m) => ModelKind::from(m),
         None if matches!(split.train.targets, Targets::Values(_)) => ModelKind::Linear,
         None => ModelKind::Softmax,
     };
@@ -99,7 +95,7 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     // The model is saved before anything else can fail: a failing plot or a closed pipe
     // does not lose a trained model.
     if let Some(path) = &args.save {
-        model.save(path).map_err(compute)?;
+        xent::data::save_model(&model, path).map_err(compute)?;
     }
     let plotted = match &args.plot {
         Some(path) => plot::training_curves(path, &reports).map_err(Failure::data),
@@ -165,16 +161,11 @@ fn kind_name(kind: ModelKind) -> &'static str {
     }
 }
 
-fn parse_scaling(text: &str, train: &xent::train::Dataset) -> Result<Scaling, Failure> {
-    match text {
-        "none" => Ok(Scaling::None),
-        "standardize" | "standardise" => Ok(Scaling::standardize(&train.features)),
-        number => match number.parse::<f32>() {
-            Ok(by) if by.is_finite() && by > 0.0 => Ok(Scaling::Divide { by }),
-            _ => Err(Failure::usage(format!(
-                "--scale {text:?}: use none, standardize or a positive divisor such as 255"
-            ))),
-        },
+fn scaling(choice: ScaleChoice, train: &xent::train::Dataset) -> Scaling {
+    match choice {
+        ScaleChoice::None => Scaling::None,
+        ScaleChoice::Standardize => Scaling::standardize(&train.features),
+        ScaleChoice::Divide(by) => Scaling::Divide { by },
     }
 }
 

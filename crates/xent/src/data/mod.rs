@@ -1,5 +1,6 @@
-//! Reading data from files: numeric tables (CSV, NPY), IDX (MNIST, Fashion-MNIST) and the
-//! embedded digits data set.
+//! Reading data from files: numeric tables (CSV, NPY), IDX (MNIST, Fashion-MNIST), the
+//! training data sets ([`datasets`]: the embedded digits, Fashion-MNIST, tables) and model
+//! files ([`save_model`], [`load_model`]).
 //!
 //! This is the edge of the library: the numeric modules never do I/O. A [`Table`] holds the
 //! numbers row by row in `f64` (exact for `f32` sources) and remembers, for text sources, the
@@ -8,15 +9,17 @@
 mod atomic;
 mod bounded;
 mod csv;
+pub mod datasets;
 mod digits;
 mod idx;
+mod model_file;
 mod npy;
 mod stream;
 
 pub use atomic::{check_writable, write_atomically};
 pub use csv::{parse_csv, to_csv};
-pub use digits::digits;
 pub use idx::{parse_idx, IdxArray, MAX_IDX_ELEMENTS};
+pub use model_file::{load_model, save_model, MAX_MODEL_BYTES};
 pub use npy::{parse_npy, to_npy};
 pub use stream::{Chunk, TableReader, DEFAULT_MAX_LINE_BYTES};
 

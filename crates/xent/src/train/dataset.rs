@@ -1,11 +1,9 @@
 //! Data sets for training: features, targets, splits and feature scaling.
 
-use crate::data::{self, parse_idx, IdxArray};
 use crate::rng::SplitMix64;
 use crate::Error;
 use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// The most classes labels may imply without the number of classes being given.
 pub const MAX_INFERRED_CLASSES: usize = 1_000_000;
@@ -200,248 +198,6 @@ impl Dataset {
         self.len() == 0
     }
 
-    /// The embedded digits data set (1,797 samples, 64 features with values 0..16, 10 classes).
-    ///
-    /// # Errors
-    /// See [`data::digits`].
-    ///
-    /// # Example
-    /// ```
-    /// let d = xent::train::Dataset::digits()?;
-    /// assert_eq!((d.len(), d.features.ncols()), (1797, 64));
-    /// # Ok::<(), xent::Error>(())
-    /// ```
-    pub fn digits() -> Result<Dataset, Error> {
-        let (features, labels) = data::digits()?;
-        Dataset::new(
-            "digits",
-            features,
-            Targets::Classes {
-                labels,
-                classes: 10,
-            },
-        )
-    }
-
-    /// Images and labels from the bytes of two IDX files (raw or gzip): the images' trailing
-    /// dimensions are flattened into one row per image, labels must be one per image.
-    ///
-    /// # Errors
-    /// [`Error::Format`] for malformed IDX data, [`Error::ShapeMismatch`] when the counts of
-    /// images and labels differ.
-    pub fn from_idx(name: &str, images: &[u8], labels: &[u8]) -> Result<Dataset, Error> {
-        Dataset::from_idx_arrays(name, parse_idx(images)?, parse_idx(labels)?)
-    }
-
-    /// [`Dataset::from_idx`] on arrays already parsed.
-    fn from_idx_arrays(name: &str, images: IdxArray, labels: IdxArray) -> Result<Dataset, Error> {
-        let bad = |reason: String| Error::Format {
-            format: "IDX",
-            reason,
-        };
-        if images.dims.len() < 2 || images.dims.contains(&0) {
-            return Err(bad(format!(
-                "images must have two or more dimensions, none of them 0, not {:?}",
-                images.dims
-            )));
-        }
-        if labels.dims.len() != 1 {
-            return Err(bad(format!(
-                "labels must be one-dimensional, not {:?}",
-                labels.dims
-            )));
-        }
-        let n = images.dims[0];
-        let width = images.dims[1..].iter().product::<usize>();
-        let features = Array2::from_shape_vec((n, width), images.data)
-            .map_err(|_| bad("the image data does not fill its dimensions".into()))?
-            .mapv(f32::from);
-        let labels: Vec<usize> = labels.data.into_iter().map(usize::from).collect();
-        let classes = labels.iter().max().map_or(0, |m| m + 1).max(2);
-        Dataset::new(name, features, Targets::Classes { labels, classes })
-    }
-
-    /// Fashion-MNIST (or MNIST) from a folder holding `train-images-idx3-ubyte`,
-    /// `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte`, each
-    /// either gzip-compressed (`.gz`) or raw: 60,000 training and 10,000 test images of 784
-    /// pixels 0..255.
-    ///
-    /// # Errors
-    /// [`Error::Io`] naming the first file that is missing, and the errors of
-    /// [`Dataset::from_idx`].
-    pub fn fashion_mnist(dir: &Path) -> Result<Split, Error> {
-        let read = |stem: &str| -> Result<IdxArray, Error> {
-            for name in [format!("{stem}.gz"), stem.to_string()] {
-                let path = dir.join(&name);
-                if path.is_file() {
-                    // A compressed file is never much larger than its data (incompressible
-                    // bytes grow by a few in a thousand).
-                    let limit = data::MAX_IDX_ELEMENTS as u64 + (1 << 20);
-                    let bytes = data::read_capped(&path, limit, "an IDX file")?;
-                    // The error names the file of the four that is malformed.
-                    return parse_idx(&bytes).map_err(|e| match e {
-                        Error::Format { format, reason } => Error::Format {
-                            format,
-                            reason: format!("{name}: {reason}"),
-                        },
-                        other => other,
-                    });
-                }
-            }
-            Err(Error::io_message(
-                &dir.join(format!("{stem}.gz")),
-                std::io::ErrorKind::NotFound,
-                "no such file (nor without .gz)",
-            ))
-        };
-        let train = Dataset::from_idx_arrays(
-            "fashion-mnist",
-            read("train-images-idx3-ubyte")?,
-            read("train-labels-idx1-ubyte")?,
-        )?;
-        let test = Dataset::from_idx_arrays(
-            "fashion-mnist",
-            read("t10k-images-idx3-ubyte")?,
-            read("t10k-labels-idx1-ubyte")?,
-        )?;
-        if train.features.ncols() != test.features.ncols() {
-            return Err(Error::Format {
-                format: "IDX",
-                reason: format!(
-                    "the training images have {} pixels each, the test images {}",
-                    train.features.ncols(),
-                    test.features.ncols()
-                ),
-            });
-        }
-        for (part, data) in [("train", &train), ("t10k", &test)] {
-            if let Targets::Classes { labels, .. } = &data.targets {
-                if let Some((i, l)) = labels.iter().enumerate().find(|(_, &l)| l >= 10) {
-                    return Err(Error::Format {
-                        format: "IDX",
-                        reason: format!("{part} label {i} is {l}; Fashion-MNIST labels are 0..9"),
-                    });
-                }
-            }
-        }
-        let ten = |d: Dataset| Dataset {
-            targets: match d.targets {
-                Targets::Classes { labels, .. } => Targets::Classes {
-                    labels,
-                    classes: 10,
-                },
-                other => other,
-            },
-            ..d
-        };
-        Ok(Split {
-            train: ten(train),
-            test: ten(test),
-        })
-    }
-
-    /// A numeric CSV file: the features and one label column (`None` for the last; a
-    /// negative index counts from the end). Integer labels ≥ 0 make a classification task,
-    /// anything else a regression task. `classes` fixes the number of classes; without it
-    /// the largest label decides, within the bound of [`Targets::checked_classes`].
-    ///
-    /// # Errors
-    /// The errors of [`data::read_table`], [`Error::Unsuitable`] for a label column that
-    /// does not exist, a file with only one column, or labels beyond the class bound.
-    pub fn from_csv(
-        path: &Path,
-        label_column: Option<isize>,
-        classes: Option<usize>,
-    ) -> Result<Dataset, Error> {
-        let source = path.display().to_string();
-        Dataset::from_table(&source, data::read_table(path)?, label_column, classes)
-    }
-
-    /// [`Dataset::from_csv`] on a table already read (for a caller that reads with limits
-    /// of its own); `source` names it in errors and, by its file name, in reports.
-    ///
-    /// # Errors
-    /// As [`Dataset::from_csv`], less the reading.
-    ///
-    /// # Example
-    /// ```
-    /// let table = xent::data::parse_csv(b"0.5,1\n0.25,0\n0.75,1\n")?;
-    /// let d = xent::train::Dataset::from_table("t.csv", table, None, None)?;
-    /// assert_eq!((d.len(), d.features.ncols()), (3, 1));
-    /// # Ok::<(), xent::Error>(())
-    /// ```
-    pub fn from_table(
-        source: &str,
-        table: data::Table,
-        label_column: Option<isize>,
-        classes: Option<usize>,
-    ) -> Result<Dataset, Error> {
-        let cols = table.values.ncols();
-        if cols < 2 {
-            return Err(Error::Unsuitable {
-                reason: format!("{source}: needs features and a label column"),
-            });
-        }
-        let label = match label_column.unwrap_or(-1) {
-            c if c < 0 && c.unsigned_abs() <= cols => cols - c.unsigned_abs(),
-            c if c >= 0 && (c as usize) < cols => c as usize,
-            c => {
-                return Err(Error::Unsuitable {
-                    reason: format!("{source}: label column {c} does not exist ({cols} columns)"),
-                })
-            }
-        };
-        let labels: Vec<f64> = table.values.column(label).to_vec();
-        let features = table.values.select(
-            Axis(1),
-            &(0..cols).filter(|&c| c != label).collect::<Vec<_>>(),
-        );
-        let name = Path::new(source)
-            .file_name()
-            .map_or("csv".into(), |n| n.to_string_lossy().into_owned());
-        let targets = Targets::checked_classes(&labels, classes, source)?;
-        Dataset::new(&name, features.mapv(|v| v as f32), targets)
-    }
-
-    /// Features and labels from two `.npy` (or CSV) files: a 2-D array of features and a
-    /// 1-D array (or one column) of labels; `classes` as for [`Dataset::from_csv`].
-    ///
-    /// # Errors
-    /// The errors of [`data::read_table`], [`Error::Unsuitable`] for labels with more than one
-    /// column, [`Error::ShapeMismatch`] when the counts differ.
-    pub fn from_npy(
-        features: &Path,
-        labels: &Path,
-        classes: Option<usize>,
-    ) -> Result<Dataset, Error> {
-        let (x, y) = (data::read_table(features)?, data::read_table(labels)?);
-        let names = (features.display().to_string(), labels.display().to_string());
-        Dataset::from_tables((&names.0, x), (&names.1, y), classes)
-    }
-
-    /// [`Dataset::from_npy`] on two tables already read, each with the name of its source.
-    ///
-    /// # Errors
-    /// As [`Dataset::from_npy`], less the reading.
-    pub fn from_tables(
-        (features_source, x): (&str, data::Table),
-        (labels_source, y): (&str, data::Table),
-        classes: Option<usize>,
-    ) -> Result<Dataset, Error> {
-        let y: Vec<f64> = if y.one_dimensional || y.values.ncols() == 1 {
-            y.values.iter().copied().collect()
-        } else {
-            return Err(Error::Unsuitable {
-                reason: format!("{labels_source}: labels must be one column"),
-            });
-        };
-        let name = Path::new(features_source)
-            .file_name()
-            .map_or("npy".into(), |n| n.to_string_lossy().into_owned());
-        let targets = Targets::checked_classes(&y, classes, labels_source)?;
-        Dataset::new(&name, x.values.mapv(|v| v as f32), targets)
-    }
-
     /// The chapter's synthetic regression data: X ~ N(0, 1) with 2 features and
     /// y = X·[2, −3.4] + 4.2 + ε, ε ~ N(0, 0.01²).
     ///
@@ -483,7 +239,7 @@ impl Dataset {
     ///
     /// # Example
     /// ```
-    /// let split = xent::train::Dataset::digits()?.split(0.2, 0);
+    /// let split = xent::data::datasets::digits()?.split(0.2, 0);
     /// assert_eq!((split.train.len(), split.test.len()), (1438, 359));
     /// # Ok::<(), xent::Error>(())
     /// ```
@@ -561,7 +317,7 @@ impl Scaling {
     /// # Example
     /// ```
     /// use xent::train::{Dataset, Scaling};
-    /// let data = Dataset::digits()?;
+    /// let data = xent::data::datasets::digits()?;
     /// assert!(matches!(Scaling::None.scaled(&data)?, std::borrow::Cow::Borrowed(_)));
     /// let scaled = Scaling::Divide { by: 16.0 }.scaled(&data)?;
     /// assert_eq!(scaled.features[[0, 2]], data.features[[0, 2]] / 16.0);

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use xent::train::{Dataset, Model, ModelKind, Scaling, Sgd};
-//! let split = Dataset::digits()?.split(0.2, 0);
+//! let split = xent::data::datasets::digits()?.split(0.2, 0);
 //! let mut model = Model::for_dataset(ModelKind::Softmax, &split.train, 0)?;
 //! // The model owns its scaling, fitted on the training set; every method takes raw features.
 //! model.scaling = Scaling::standardize(&split.train.features);
@@ -32,5 +32,5 @@ mod model;
 mod sgd;
 
 pub use dataset::{Dataset, Scaling, Split, Targets, MAX_INFERRED_CLASSES};
-pub use model::{Model, ModelKind, MAX_MODEL_BYTES, MAX_PARAMETERS};
+pub use model::{Model, ModelKind, MAX_PARAMETERS};
 pub use sgd::{evaluate, EpochReport, Progress, Sgd};

@@ -7,7 +7,6 @@ use crate::rng::SplitMix64;
 use crate::Error;
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// Which model, and so which loss trains it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,7 +45,7 @@ impl std::str::FromStr for ModelKind {
 /// linear and logistic regression, one per class for softmax regression).
 ///
 /// # File format
-/// [`Model::save`] writes JSON: `{"format": "xent-linear-model", "version": 1, "kind":
+/// [`Model::to_json`] (and [`save_model`](crate::data::save_model)) writes JSON: `{"format": "xent-linear-model", "version": 1, "kind":
 /// "softmax"|"logistic"|"linear", "inputs": D, "outputs": K, "weights": [[K numbers] × D],
 /// "bias": [K numbers], "scaling": {"kind": "none"} | {"kind": "divide", "by": 255.0} |
 /// {"kind": "standardize", "mean": [D], "std": [D]}}`. Numbers round-trip exactly.
@@ -91,9 +90,6 @@ const FORMAT: &str = "xent-linear-model";
 /// The most weights (inputs × outputs) [`Model::for_dataset`] makes: 2²⁸, 1 GiB of `f32`
 /// (training holds the weights, their gradient, their velocity and a gradient per thread).
 pub const MAX_PARAMETERS: usize = 1 << 28;
-
-/// The largest model file [`Model::load`] reads: 1 GiB of JSON (about 50 million weights).
-pub const MAX_MODEL_BYTES: u64 = 1 << 30;
 
 /// Checks what `train` guarantees of every model it writes, naming the first field that
 /// breaks it: a model file edited by hand or damaged must not predict nonsense.
@@ -391,32 +387,5 @@ impl Model {
             bias: Array1::from(file.bias),
             scaling: file.scaling,
         })
-    }
-
-    /// Writes the model to a JSON file, atomically: a write that fails half-way (a full disk)
-    /// leaves the file that was there before intact.
-    ///
-    /// # Errors
-    /// [`Error::Io`] when the file cannot be written.
-    pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let text = self.to_json();
-        crate::data::write_atomically(path, |w| w.write_all(text.as_bytes()))
-    }
-
-    /// Reads a model from a JSON file of at most [`MAX_MODEL_BYTES`].
-    ///
-    /// # Errors
-    /// [`Error::Io`] when the file cannot be read, [`Error::InputTooLarge`] above the limit,
-    /// and the errors of [`Model::from_json`].
-    pub fn load(path: &Path) -> Result<Model, Error> {
-        let bytes = crate::data::read_capped(path, MAX_MODEL_BYTES, "a model file")?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::Format {
-            format: "model",
-            reason: format!(
-                "byte {} is not UTF-8 text",
-                e.utf8_error().valid_up_to() + 1
-            ),
-        })?;
-        Model::from_json(&text)
     }
 }

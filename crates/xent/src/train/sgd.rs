@@ -509,7 +509,7 @@ pub(crate) const PREDICT_LOGITS: usize = 1 << 22;
 /// # Example
 /// ```
 /// use xent::train::{evaluate, Dataset, Model, ModelKind, Scaling, Sgd};
-/// let split = Dataset::digits()?.split(0.2, 0);
+/// let split = xent::data::datasets::digits()?.split(0.2, 0);
 /// let mut model = Model::for_dataset(ModelKind::Softmax, &split.train, 0)?;
 /// model.scaling = Scaling::Divide { by: 16.0 };
 /// Sgd::new().batch_size(32).fit(&mut model, &split.train, None, |_| {})?;
