@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use std::path::Path;
 use xent::eval::Bin;
-use xent::train::EpochReport;
+use xent::train::{EpochReport, Metric};
 
 /// Two panels side by side: training and test loss, and training and test accuracy (MSE for
 /// regression), against the epoch. SVG or PNG, by the file's extension.
@@ -103,15 +103,24 @@ fn draw<DB: DrawingBackend>(
 ) -> Result<(), String> {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (left, right) = root.split_horizontally(500);
-    let regression = reports.first().is_some_and(|r| r.regression);
+    let regression = reports
+        .first()
+        .is_some_and(|r| matches!(r.train.metric, Metric::MeanSquaredError(_)));
     let epochs: Vec<f64> = reports.iter().map(|r| r.epoch as f64).collect();
     panel(
         &left,
         "loss",
         &epochs,
         &[
-            ("train", reports.iter().map(|r| r.train_loss).collect()),
-            ("test", reports.iter().filter_map(|r| r.test_loss).collect()),
+            ("train", reports.iter().map(|r| r.train.loss).collect()),
+            (
+                "test",
+                reports
+                    .iter()
+                    .filter_map(|r| r.test)
+                    .map(|s| s.loss)
+                    .collect(),
+            ),
         ],
     )?;
     panel(
@@ -123,10 +132,17 @@ fn draw<DB: DrawingBackend>(
         },
         &epochs,
         &[
-            ("train", reports.iter().map(|r| r.train_accuracy).collect()),
+            (
+                "train",
+                reports.iter().map(|r| r.train.metric.value()).collect(),
+            ),
             (
                 "test",
-                reports.iter().filter_map(|r| r.test_accuracy).collect(),
+                reports
+                    .iter()
+                    .filter_map(|r| r.test)
+                    .map(|s| s.metric.value())
+                    .collect(),
             ),
         ],
     )?;

@@ -26,14 +26,14 @@ fn softmax_regression_learns_the_digits() {
     assert_eq!(reports.len(), 10);
     let first = &reports[0];
     let last = reports.last().unwrap();
-    assert!(last.test_accuracy.unwrap() >= 0.95, "{last:?}");
+    assert!(last.test.unwrap().metric.value() >= 0.95, "{last:?}");
     assert!(
-        last.train_loss < 0.5 * first.train_loss,
+        last.train.loss < 0.5 * first.train.loss,
         "{first:?} → {last:?}"
     );
     // The loss falls epoch after epoch on this easy problem.
     for w in reports.windows(2) {
-        assert!(w[1].train_loss < w[0].train_loss, "{:?}", w);
+        assert!(w[1].train.loss < w[0].train.loss, "{:?}", w);
     }
 }
 
@@ -68,7 +68,14 @@ fn linear_regression_recovers_the_chapter_parameters() {
     assert!((model.weights[[0, 0]] - 2.0).abs() < 0.01);
     assert!((model.weights[[1, 0]] + 3.4).abs() < 0.01);
     assert!((model.bias[0] - 4.2).abs() < 0.01);
-    assert!(reports[2].train_loss < 1e-3, "{:?}", reports[2]);
+    assert!(reports[2].train.loss < 1e-3, "{:?}", reports[2]);
+    // Regression reports its mean squared error (which is also its loss), about the noise's
+    // variance 1e-4.
+    let xent::train::Metric::MeanSquaredError(mse) = reports[2].train.metric else {
+        panic!("{:?}", reports[2]);
+    };
+    assert!(mse == reports[2].train.loss && mse < 2e-4, "{mse}");
+    assert!(reports[2].test.is_none());
 }
 
 #[test]
@@ -94,7 +101,7 @@ fn logistic_regression_separates_two_digits() {
         .batch_size(16)
         .fit(&mut model, &split.train, Some(&split.test), |_| {})
         .unwrap();
-    assert!(reports.last().unwrap().test_accuracy.unwrap() > 0.98);
+    assert!(reports.last().unwrap().test.unwrap().metric.value() > 0.98);
     let p = model.probabilities(split.test.features.view()).unwrap();
     for row in p.rows() {
         assert!((row.sum() - 1.0).abs() < 1e-6);
@@ -113,7 +120,7 @@ fn whole_model_gradient_matches_finite_differences() {
     let data = Dataset::new("tiny", x, Targets::Classes { labels, classes: 3 }).unwrap();
     let mut model = Model::new(ModelKind::Softmax, 4, 3, 9);
     model.weights.mapv_inplace(|w| w * 50.0);
-    let loss = |m: &Model| xent::train::evaluate(m, &data).unwrap().0;
+    let loss = |m: &Model| xent::train::score(m, &data).unwrap().loss;
     // One full-batch step with learning rate η changes θ by −η∇; recover ∇ from it.
     let eta = 1.0f32;
     let mut stepped = model.clone();

@@ -13,7 +13,7 @@ use xent::activation::{LogSoftmax, RowActivation};
 use xent::data::datasets;
 use xent::loss::CrossEntropy;
 use xent::measure::Options;
-use xent::train::{evaluate, Model, ModelKind, Progress, Scaling, Sgd};
+use xent::train::{score, Model, ModelKind, Progress, Scaling, Sgd};
 use xent::InputPolicy;
 
 /// Settings shared by every case of a run.
@@ -430,8 +430,11 @@ pub fn softmax_regression(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
             }
         })
         .expect("training on clean data");
-    let (train_ce, _) = evaluate(&model, &split.train).expect("class labels");
-    let (_, test_accuracy) = evaluate(&model, &split.test).expect("class labels");
+    let train_ce = score(&model, &split.train).expect("class labels").loss;
+    let test_accuracy = score(&model, &split.test)
+        .expect("class labels")
+        .metric
+        .value();
     let timed_epochs: Vec<f64> = if epoch_times.len() > 1 {
         epoch_times[1..].to_vec()
     } else {
@@ -466,7 +469,7 @@ pub fn softmax_regression(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
     );
     extra.insert(
         "train_ce_last_epoch_avg".into(),
-        json!(reports.last().map(|r| r.train_loss)),
+        json!(reports.last().map(|r| r.train.loss)),
     );
     extra.insert("train_ce_final".into(), json!(train_ce));
     extra.insert("test_accuracy".into(), json!(test_accuracy));

@@ -295,7 +295,7 @@ impl Pair {
         let as_classes = !same_shape && (self.target.is_vector() || t.ncols() == 1);
         let result = if as_classes {
             let classes = self.class_indices()?;
-            f(x, Target::Classes(&classes), args.grad.is_some())
+            f(x, Target::from(&classes), args.grad.is_some())
         } else {
             f(x, Target::Probabilities(t.view()), args.grad.is_some())
         };

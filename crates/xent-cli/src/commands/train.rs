@@ -11,7 +11,9 @@ use crate::sink::Stdout;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
 use std::io::IsTerminal;
-use xent::train::{evaluate, EpochReport, Model, ModelKind, Progress, Scaling, Sgd, Targets};
+use xent::train::{
+    score, EpochReport, Metric, Model, ModelKind, Progress, Scaling, Score, Sgd, Targets,
+};
 
 pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Failure> {
     let spec = DataSpec::parse(&args.data)?;
@@ -103,27 +105,29 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     };
     written?;
 
-    let (train_loss, train_metric) = evaluate(&model, &split.train).map_err(compute)?;
-    let (test_loss, test_metric) = evaluate(&model, &split.test).map_err(compute)?;
+    let train = score(&model, &split.train).map_err(compute)?;
+    let test = score(&model, &split.test).map_err(compute)?;
     let per_epoch = median(reports.iter().map(|r| r.seconds).collect());
     if common.json {
         let mut last = Map::new();
         last.insert("final".into(), json!(true));
-        last.insert("train_loss".into(), json_number(train_loss));
-        last.insert(metric_key("train", regression), json_number(train_metric));
-        last.insert("test_loss".into(), json_number(test_loss));
-        last.insert(metric_key("test", regression), json_number(test_metric));
+        let metric = train.metric.name();
+        insert_score(&mut last, "train", metric, Some(train));
+        insert_score(&mut last, "test", metric, Some(test));
         last.insert("seconds_per_epoch".into(), json_number(per_epoch));
         out.line(&Value::Object(last).to_string())?;
     } else {
-        let what = if regression { "MSE" } else { "accuracy" };
+        let what = match train.metric {
+            Metric::Accuracy(_) => "accuracy",
+            Metric::MeanSquaredError(_) => "MSE",
+        };
         out.line(&format!(
             "trained: train loss {}, train {what} {}, test loss {}, test {what} {}; \
              {per_epoch:.4} s per epoch (median)",
-            fixed4(train_loss),
-            fixed4(train_metric),
-            fixed4(test_loss),
-            fixed4(test_metric)
+            fixed4(train.loss),
+            fixed4(train.metric.value()),
+            fixed4(test.loss),
+            fixed4(test.metric.value())
         ))?;
         if regression {
             let w: Vec<String> = model
@@ -190,26 +194,23 @@ fn progress_bar(json: bool) -> ProgressBar {
     bar
 }
 
-fn metric_key(prefix: &str, regression: bool) -> String {
-    format!("{prefix}_{}", if regression { "mse" } else { "accuracy" })
+/// `{prefix}_loss` and `{prefix}_{metric}` (`accuracy` or `mse`), null for a score not
+/// measured.
+fn insert_score(m: &mut Map<String, Value>, prefix: &str, metric: &str, score: Option<Score>) {
+    let value = |v: Option<f64>| v.map_or(Value::Null, json_number);
+    m.insert(format!("{prefix}_loss"), value(score.map(|s| s.loss)));
+    m.insert(
+        format!("{prefix}_{metric}"),
+        value(score.map(|s| s.metric.value())),
+    );
 }
 
 fn epoch_json(r: &EpochReport) -> Value {
     let mut m = Map::new();
     m.insert("epoch".into(), json!(r.epoch));
-    m.insert("train_loss".into(), json_number(r.train_loss));
-    m.insert(
-        metric_key("train", r.regression),
-        json_number(r.train_accuracy),
-    );
-    m.insert(
-        "test_loss".into(),
-        r.test_loss.map_or(Value::Null, json_number),
-    );
-    m.insert(
-        metric_key("test", r.regression),
-        r.test_accuracy.map_or(Value::Null, json_number),
-    );
+    let metric = r.train.metric.name();
+    insert_score(&mut m, "train", metric, Some(r.train));
+    insert_score(&mut m, "test", metric, r.test);
     m.insert("seconds".into(), json_number(r.seconds));
     Value::Object(m)
 }
@@ -219,10 +220,10 @@ fn epoch_row(r: &EpochReport) -> String {
     format!(
         "{:>5}  {:>10}  {:>9}  {:>10}  {:>9}  {:>8.4}",
         r.epoch,
-        fixed4(r.train_loss),
-        fixed4(r.train_accuracy),
-        opt(r.test_loss),
-        opt(r.test_accuracy),
+        fixed4(r.train.loss),
+        fixed4(r.train.metric.value()),
+        opt(r.test.map(|s| s.loss)),
+        opt(r.test.map(|s| s.metric.value())),
         r.seconds
     )
 }

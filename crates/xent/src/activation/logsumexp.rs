@@ -2,11 +2,12 @@
 
 use crate::layout::{ensure_same_shape, with_row};
 use crate::{kernels, Error, Float};
-use ndarray::{Array1, ArrayView2, ArrayViewMut1, Axis};
+use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut1, Axis};
 
 /// logsumexp(x) = ln Σᵢ e^(xᵢ) = m + ln(1 + Σ_{i≠k} e^(xᵢ − m)), m = xₖ = max x.
 ///
-/// The maximum's own term is exactly 1 and is kept out of the sum, so `ln_1p` keeps the
+/// Takes one row as a slice, a `Vec`, an array, an `Array1` or a 1-D view (a strided view
+/// is copied once). The maximum's own term is exactly 1 and is kept out of the sum, so `ln_1p` keeps the
 /// contribution of entries far below the maximum (`logsumexp([0, −40]) = 4.2e-18`, not 0).
 /// Edges: an empty row or an all −∞ row gives −∞ (as PyTorch; SciPy also gives −∞ for the
 /// all −∞ row); any +∞ gives +∞; any NaN gives NaN. The result is ≥ max x.
@@ -17,8 +18,10 @@ use ndarray::{Array1, ArrayView2, ArrayViewMut1, Axis};
 /// assert_eq!(logsumexp(&[1000.0, 1000.0]), 1000.0 + std::f64::consts::LN_2);
 /// assert_eq!(logsumexp(&[f32::NEG_INFINITY; 2]), f32::NEG_INFINITY);
 /// ```
-pub fn logsumexp<T: Float>(x: &[T]) -> T {
-    T::from_f64(kernels::logsumexp(x, 1.0))
+pub fn logsumexp<'a, T: Float>(x: impl Into<ArrayView1<'a, T>>) -> T {
+    with_row(x.into(), &mut Vec::new(), |x| {
+        T::from_f64(kernels::logsumexp(x, 1.0))
+    })
 }
 
 /// [`logsumexp`] of every row of a 2-D view.

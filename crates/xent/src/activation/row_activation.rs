@@ -2,7 +2,7 @@
 
 use crate::layout::{copy_checked, ensure_same_shape, for_each_row_mut};
 use crate::{Error, Float};
-use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
 /// An activation that maps each row (the last axis) to a row of the same length:
 /// [`Softmax`](super::Softmax) and [`LogSoftmax`](super::LogSoftmax).
@@ -37,9 +37,10 @@ pub trait RowActivation {
         false
     }
 
-    /// The image of one row, in a new vector.
-    fn apply<T: Float>(&self, x: &[T]) -> Vec<T> {
-        let mut out = x.to_vec();
+    /// The image of one row (a slice, a `Vec`, an array, an `Array1` or a 1-D view), in a
+    /// new vector.
+    fn apply<'a, T: Float>(&self, x: impl Into<ArrayView1<'a, T>>) -> Vec<T> {
+        let mut out = x.into().to_vec();
         self.apply_in_place(&mut out);
         out
     }
@@ -48,9 +49,14 @@ pub trait RowActivation {
     ///
     /// # Errors
     /// [`Error::ShapeMismatch`] when `out.len() != x.len()`.
-    fn apply_into<T: Float>(&self, x: &[T], out: &mut [T]) -> Result<(), Error> {
+    fn apply_into<'a, T: Float>(
+        &self,
+        x: impl Into<ArrayView1<'a, T>>,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        let x = x.into();
         ensure_same_shape("out", &[x.len()], &[out.len()])?;
-        out.copy_from_slice(x);
+        out.iter_mut().zip(&x).for_each(|(o, &v)| *o = v);
         self.apply_in_place(out);
         Ok(())
     }

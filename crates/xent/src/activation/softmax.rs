@@ -3,7 +3,7 @@
 use super::RowActivation;
 use crate::kernels::fused_softmax::{rows_f32, Kind};
 use crate::{kernels, Error, Float};
-use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
 /// softmax(x / T)ᵢ = e^((xᵢ − m)/T) / Σⱼ e^((xⱼ − m)/T), with m = maxⱼ xⱼ.
 ///
@@ -141,14 +141,17 @@ fn rows_fast_f32<T: Float>(
     }
 }
 
-/// softmax of one row; shorthand for `Softmax::new().apply(x)`.
+/// softmax of one row (a slice, a `Vec`, an array, an `Array1` or a 1-D view); shorthand
+/// for `Softmax::new().apply(x)`.
 ///
 /// # Example
 /// ```
 /// let p = xent::activation::softmax(&[1.0f64, 2.0, 3.0]);
 /// assert!((p[2] - 0.6652409557748218).abs() < 1e-16);
+/// let row = ndarray::array![1.0f64, 2.0, 3.0];
+/// assert_eq!(xent::activation::softmax(&row), p);
 /// ```
-pub fn softmax<T: Float>(x: &[T]) -> Vec<T> {
+pub fn softmax<'a, T: Float>(x: impl Into<ArrayView1<'a, T>>) -> Vec<T> {
     Softmax::new().apply(x)
 }
 
@@ -164,14 +167,15 @@ pub fn softmax_rows<T: Float>(x: ArrayView2<'_, T>) -> Array2<T> {
     Softmax::new().apply_rows(x)
 }
 
-/// log-softmax of one row; shorthand for `LogSoftmax::new().apply(x)`.
+/// log-softmax of one row (as [`softmax`](fn@softmax) takes it); shorthand for
+/// `LogSoftmax::new().apply(x)`.
 ///
 /// # Example
 /// ```
 /// let y = xent::activation::log_softmax(&[-1000.0, 0.0, 1000.0]);
 /// assert_eq!(y, vec![-2000.0, -1000.0, 0.0]);
 /// ```
-pub fn log_softmax<T: Float>(x: &[T]) -> Vec<T> {
+pub fn log_softmax<'a, T: Float>(x: impl Into<ArrayView1<'a, T>>) -> Vec<T> {
     LogSoftmax::new().apply(x)
 }
 

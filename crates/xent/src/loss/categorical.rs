@@ -1,7 +1,7 @@
 //! Categorical cross-entropy on predicted probabilities.
 
-use super::cross_entropy::Target;
 use super::options::{check_classes, check_elements, check_parameter};
+use super::target::Target;
 use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
 use crate::{kernels, Error, Float, Reduction};
 use ndarray::{Array2, ArrayView2};

@@ -2,7 +2,7 @@
 
 use super::logits::Logits;
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter};
-pub use super::target::Target;
+use super::target::Target;
 use super::value::{own_sample_scale, LossValue, Upstream};
 use crate::kernels::{cross_entropy_rows, CeSpec, CeTargets, Par, RowScale};
 use crate::{Error, Float, Reduction};
@@ -302,7 +302,7 @@ impl CrossEntropy {
         let (targets, denominator) = match target {
             Target::Classes(t) => {
                 let total;
-                (resolved, total) = check_classes(t, rows, classes, self.ignore_index, weight)?;
+                (resolved, total) = check_classes(*t, rows, classes, self.ignore_index, weight)?;
                 (CeTargets::Classes(&resolved), total)
             }
             Target::Probabilities(p) => {

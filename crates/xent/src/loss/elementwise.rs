@@ -118,15 +118,17 @@ pub(crate) fn combine_for(reduction: crate::Reduction, elements: usize) -> Combi
 macro_rules! elementwise_api {
     ($loss:ident, $input:literal) => {
         impl $loss {
-            #[doc = concat!("The loss of `", $input, "` against `target` (same shape).")]
+            #[doc = concat!("The loss of `", $input, "` against `target` (same shape; either 2-D,")]
+            /// or 1-D as one row: see [`Elements`](crate::loss::Elements)).
             ///
             /// # Errors
             #[doc = concat!("See [`", stringify!($loss), "`].")]
-            pub fn forward<T: $crate::Float>(
+            pub fn forward<'a, 'b, T: $crate::Float>(
                 &self,
-                input: ndarray::ArrayView2<'_, T>,
-                target: ndarray::ArrayView2<'_, T>,
+                input: impl Into<$crate::loss::Elements<'a, T>>,
+                target: impl Into<$crate::loss::Elements<'b, T>>,
             ) -> Result<$crate::loss::LossValue<T>, $crate::Error> {
+                let (input, target) = (input.into().view(), target.into().view());
                 let (point, combine) = self.prepare(input, target)?;
                 Ok($crate::loss::elementwise::forward(&point, input, target, combine))
             }
@@ -137,12 +139,13 @@ macro_rules! elementwise_api {
             /// # Errors
             #[doc = concat!("See [`", stringify!($loss), "`]; also [`Error::InvalidParameter`](crate::Error::InvalidParameter)")]
             /// when the upstream gradient does not fit the reduction.
-            pub fn backward<T: $crate::Float>(
+            pub fn backward<'a, 'b, T: $crate::Float>(
                 &self,
-                input: ndarray::ArrayView2<'_, T>,
-                target: ndarray::ArrayView2<'_, T>,
+                input: impl Into<$crate::loss::Elements<'a, T>>,
+                target: impl Into<$crate::loss::Elements<'b, T>>,
                 upstream: $crate::loss::Upstream<'_, T>,
             ) -> Result<ndarray::Array2<T>, $crate::Error> {
+                let (input, target) = (input.into().view(), target.into().view());
                 let (point, combine) = self.prepare(input, target)?;
                 $crate::loss::elementwise::backward(&point, input, target, combine, upstream)
             }
@@ -151,11 +154,12 @@ macro_rules! elementwise_api {
             ///
             /// # Errors
             #[doc = concat!("See [`", stringify!($loss), "`].")]
-            pub fn forward_backward<T: $crate::Float>(
+            pub fn forward_backward<'a, 'b, T: $crate::Float>(
                 &self,
-                input: ndarray::ArrayView2<'_, T>,
-                target: ndarray::ArrayView2<'_, T>,
+                input: impl Into<$crate::loss::Elements<'a, T>>,
+                target: impl Into<$crate::loss::Elements<'b, T>>,
             ) -> Result<($crate::loss::LossValue<T>, ndarray::Array2<T>), $crate::Error> {
+                let (input, target) = (input.into().view(), target.into().view());
                 let (point, combine) = self.prepare(input, target)?;
                 Ok($crate::loss::elementwise::forward_backward(&point, input, target, combine))
             }

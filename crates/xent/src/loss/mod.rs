@@ -35,6 +35,7 @@
 mod binary;
 mod categorical;
 mod cross_entropy;
+mod elements;
 pub(crate) mod elementwise;
 mod focal;
 mod kl_div;
@@ -47,9 +48,11 @@ mod value;
 
 pub use binary::{BceWithLogits, BinaryCrossEntropy};
 pub use categorical::CategoricalCrossEntropy;
-pub use cross_entropy::{CrossEntropy, Target};
+pub use cross_entropy::CrossEntropy;
+pub use elements::Elements;
 pub use focal::Focal;
 pub use kl_div::{KlDiv, KlReduction};
 pub use mse::Mse;
 pub use nll::Nll;
+pub use target::{ClassLabels, Target};
 pub use value::{LossValue, Upstream};

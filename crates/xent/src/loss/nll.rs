@@ -1,6 +1,7 @@
 //! Negative log-likelihood on log-probabilities.
 
 use super::options::{check_class_weights, check_classes};
+use super::target::ClassLabels;
 use super::value::{own_sample_scales, reduce_samples, LossValue, Upstream};
 use crate::{Error, Float, Reduction};
 use ndarray::{Array2, ArrayView2};
@@ -71,12 +72,12 @@ impl Nll {
     ///
     /// # Errors
     /// See [`Nll`].
-    pub fn forward<T: Float>(
+    pub fn forward<'t, T: Float>(
         &self,
         log_p: ArrayView2<'_, T>,
-        target: &[i64],
+        target: impl Into<ClassLabels<'t>>,
     ) -> Result<LossValue<T>, Error> {
-        let (classes, denominator) = self.resolve(log_p, target)?;
+        let (classes, denominator) = self.resolve(log_p, target.into())?;
         Ok(self.value(log_p, &classes, denominator))
     }
 
@@ -94,13 +95,13 @@ impl Nll {
     /// assert_eq!(g, ndarray::array![[0.0, -1.0], [0.0, 0.0]]);
     /// # Ok::<(), xent::Error>(())
     /// ```
-    pub fn backward<T: Float>(
+    pub fn backward<'t, T: Float>(
         &self,
         log_p: ArrayView2<'_, T>,
-        target: &[i64],
+        target: impl Into<ClassLabels<'t>>,
         upstream: Upstream<'_, T>,
     ) -> Result<Array2<T>, Error> {
-        let (classes, denominator) = self.resolve(log_p, target)?;
+        let (classes, denominator) = self.resolve(log_p, target.into())?;
         let scales = upstream.per_sample_scales(self.reduction, classes.len(), denominator)?;
         Ok(self.gradient(log_p.dim(), &classes, &scales))
     }
@@ -109,12 +110,12 @@ impl Nll {
     ///
     /// # Errors
     /// See [`Nll`].
-    pub fn forward_backward<T: Float>(
+    pub fn forward_backward<'t, T: Float>(
         &self,
         log_p: ArrayView2<'_, T>,
-        target: &[i64],
+        target: impl Into<ClassLabels<'t>>,
     ) -> Result<(LossValue<T>, Array2<T>), Error> {
-        let (classes, denominator) = self.resolve(log_p, target)?;
+        let (classes, denominator) = self.resolve(log_p, target.into())?;
         let scales = own_sample_scales(self.reduction, classes.len(), denominator);
         Ok((
             self.value(log_p, &classes, denominator),
@@ -144,7 +145,7 @@ impl Nll {
     fn resolve<T: Float>(
         &self,
         log_p: ArrayView2<'_, T>,
-        target: &[i64],
+        target: ClassLabels<'_>,
     ) -> Result<(Vec<Option<usize>>, f64), Error> {
         let (rows, classes) = log_p.dim();
         if classes == 0 {

@@ -1,5 +1,6 @@
 //! Validation of the options and targets the class losses share.
 
+use super::target::ClassLabels;
 use crate::{Error, Float};
 
 /// Checks a per-class weight vector: one finite, non-negative weight per class.
@@ -24,7 +25,45 @@ pub(crate) fn check_class_weights(weight: Option<&[f64]>, classes: usize) -> Res
 /// class (`None` when ignored) and the sum of the weights of the rows that count: the
 /// denominator of PyTorch's weighted mean.
 pub(crate) fn check_classes(
-    target: &[i64],
+    target: ClassLabels<'_>,
+    rows: usize,
+    classes: usize,
+    ignore_index: i64,
+    weight: Option<&[f64]>,
+) -> Result<(Vec<Option<usize>>, f64), Error> {
+    match target {
+        ClassLabels::Signed(v) => match v.as_slice() {
+            Some(s) => check_class_slice(s, rows, classes, ignore_index, weight),
+            None => check_class_slice(&v.to_vec(), rows, classes, ignore_index, weight),
+        },
+        ClassLabels::Unsigned(v) => match v.as_slice() {
+            Some(s) => check_class_slice(s, rows, classes, ignore_index, weight),
+            None => check_class_slice(&v.to_vec(), rows, classes, ignore_index, weight),
+        },
+    }
+}
+
+/// An integer type class labels come in.
+trait ClassIndex: Copy + Sync {
+    /// The label as `i64`, saturating (a `usize` above `i64::MAX` is out of range anyway).
+    fn to_i64(self) -> i64;
+}
+
+impl ClassIndex for i64 {
+    fn to_i64(self) -> i64 {
+        self
+    }
+}
+
+impl ClassIndex for usize {
+    fn to_i64(self) -> i64 {
+        i64::try_from(self).unwrap_or(i64::MAX)
+    }
+}
+
+/// [`check_classes`] on contiguous labels.
+fn check_class_slice<I: ClassIndex>(
+    target: &[I],
     rows: usize,
     classes: usize,
     ignore_index: i64,
@@ -34,11 +73,12 @@ pub(crate) fn check_classes(
     // Fixed blocks checked in parallel, written in place: the first bad row is reported and
     // the total does not depend on the thread count.
     let mut resolved = vec![None; rows];
-    let check_block = |first: usize, (out, block): (&mut [Option<usize>], &[i64])| {
+    let check_block = |first: usize, (out, block): (&mut [Option<usize>], &[I])| {
         // Without weights the total is a count: an integer, not a chain of dependent f64
         // additions (the same number, as every partial sum of ones is exact).
         let (mut total, mut count) = (0.0, 0usize);
-        for (j, (slot, &class)) in out.iter_mut().zip(block).enumerate() {
+        for (j, (slot, class)) in out.iter_mut().zip(block).enumerate() {
+            let class = class.to_i64();
             if class == ignore_index {
                 continue;
             }

@@ -2,6 +2,7 @@
 
 use super::dataset::{Dataset, Targets};
 use super::model::{Model, ModelKind};
+use super::report::{EpochReport, Score};
 use crate::kernels::matmul;
 use crate::layout::argmax;
 use crate::loss::{BceWithLogits, CrossEntropy, Mse};
@@ -38,26 +39,6 @@ pub struct Sgd {
     momentum: f32,
     weight_decay: f32,
     seed: u64,
-}
-
-/// What one epoch achieved. For linear regression the "accuracy" fields hold the mean squared
-/// error instead (and `regression` is true).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EpochReport {
-    /// 1-based epoch.
-    pub epoch: usize,
-    /// Mean training loss over the epoch's batches (as the loss was when each batch was seen).
-    pub train_loss: f64,
-    /// Training accuracy over the epoch's batches (MSE for regression).
-    pub train_accuracy: f64,
-    /// Mean loss on the test set after the epoch.
-    pub test_loss: Option<f64>,
-    /// Test accuracy after the epoch (MSE for regression).
-    pub test_accuracy: Option<f64>,
-    /// Seconds spent in the epoch's training pass (test evaluation excluded).
-    pub seconds: f64,
-    /// `true` for linear regression.
-    pub regression: bool,
 }
 
 /// Progress reported to the caller of [`Sgd::fit`].
@@ -292,21 +273,15 @@ impl Sgd {
                 });
             }
             let seconds = start.elapsed().as_secs_f64();
-            let (test_loss, test_accuracy) = match &test {
-                Some(t) => {
-                    let (l, a) = evaluate_scaled(model, t)?;
-                    (Some(l), Some(a))
-                }
-                None => (None, None),
+            let test = match &test {
+                Some(t) => Some(score_scaled(model, t)?),
+                None => None,
             };
             let report = EpochReport {
                 epoch,
-                train_loss: loss_sum / n as f64,
-                train_accuracy: metric_sum / n as f64,
-                test_loss,
-                test_accuracy,
+                train: Score::new(model.kind, loss_sum / n as f64, metric_sum / n as f64),
+                test,
                 seconds,
-                regression: model.kind == ModelKind::Linear,
             };
             observe(Progress::Epoch(&report));
             reports.push(report);
@@ -416,7 +391,7 @@ impl<'a> Head<'a> {
 
     /// The summed loss and metric (correct predictions, or the squared error) of the
     /// logits `z` of samples `rows`; with `backward`, `z` is overwritten by the gradient of
-    /// the summed loss. Training and [`evaluate`] both measure through here.
+    /// the summed loss. Training and [`score`] both measure through here.
     fn measure(
         &self,
         z: ArrayViewMut2<'_, f32>,
@@ -499,8 +474,9 @@ const MAX_BATCH_LOGITS: usize = 1 << 28;
 /// Logits evaluated at a time outside training.
 pub(crate) const PREDICT_LOGITS: usize = 1 << 22;
 
-/// Mean loss and accuracy (MSE for linear regression) of a model on a data set of raw
-/// features (the model applies its own scaling), computed in chunks.
+/// The mean loss and metric (accuracy, or the mean squared error for linear regression) of
+/// a model on a data set of raw features (the model applies its own scaling), computed in
+/// chunks.
 ///
 /// # Errors
 /// [`Error::Unsuitable`] when the targets do not suit the model, [`Error::ShapeMismatch`]
@@ -508,22 +484,22 @@ pub(crate) const PREDICT_LOGITS: usize = 1 << 22;
 ///
 /// # Example
 /// ```
-/// use xent::train::{evaluate, Dataset, Model, ModelKind, Scaling, Sgd};
+/// use xent::train::{score, Metric, Model, ModelKind, Scaling, Sgd};
 /// let split = xent::data::datasets::digits()?.split(0.2, 0);
 /// let mut model = Model::for_dataset(ModelKind::Softmax, &split.train, 0)?;
 /// model.scaling = Scaling::Divide { by: 16.0 };
 /// Sgd::new().batch_size(32).fit(&mut model, &split.train, None, |_| {})?;
-/// let (_, accuracy) = evaluate(&model, &split.test)?;
+/// let Metric::Accuracy(accuracy) = score(&model, &split.test)?.metric else { panic!() };
 /// assert!(accuracy > 0.9);
 /// # Ok::<(), xent::Error>(())
 /// ```
-pub fn evaluate(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
+pub fn score(model: &Model, data: &Dataset) -> Result<Score, Error> {
     crate::layout::ensure_same_shape("features", &[model.inputs()], &[data.features.ncols()])?;
-    evaluate_scaled(model, &*model.scaling.scaled(data)?)
+    score_scaled(model, &*model.scaling.scaled(data)?)
 }
 
-/// [`evaluate`] on features the model's scaling has already been applied to.
-fn evaluate_scaled(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
+/// [`score`] on features the model's scaling has already been applied to.
+fn score_scaled(model: &Model, data: &Dataset) -> Result<Score, Error> {
     // Rows of logits at a time: 4096, fewer for wide models (at most 2²² logits, 16 MiB).
     let chunk_rows = (PREDICT_LOGITS / model.outputs().max(1)).clamp(1, 4096);
     let n = data.len();
@@ -540,5 +516,9 @@ fn evaluate_scaled(model: &Model, data: &Dataset) -> Result<(f64, f64), Error> {
         loss_sum += loss;
         metric_sum += metric;
     }
-    Ok((loss_sum / n as f64, metric_sum / n as f64))
+    Ok(Score::new(
+        model.kind,
+        loss_sum / n as f64,
+        metric_sum / n as f64,
+    ))
 }
