@@ -65,25 +65,22 @@ fn sample_counts(cdf: &[f64], n: usize, rng: &mut SplitMix64) -> Vec<f64> {
     counts
 }
 
-fn main() {
-    let reps: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(500);
+/// One line of the table: a distribution, its alphabet size K, the sample size n, its true
+/// entropy, and each estimator's (bias, RMSE) in the order of `Estimator::ALL`.
+struct Line {
+    distribution: &'static str,
+    k: usize,
+    n: usize,
+    entropy: f64,
+    errors: Vec<(f64, f64)>,
+}
+
+/// Every line of the table, from `reps` seeded repetitions per line.
+fn table(reps: usize) -> Vec<Line> {
     let mut rng = SplitMix64::new(2026);
-    println!("Bias and RMSE in nats over {reps} seeded repetitions (estimate − true entropy).\n");
-    print!("| distribution | K | n | H |");
-    for (name, _) in Estimator::ALL {
-        print!(" {name} |");
-    }
-    println!();
-    print!("|---|---:|---:|---:|");
-    for _ in Estimator::ALL {
-        print!("---:|");
-    }
-    println!();
+    let mut lines = Vec::new();
     for k in [100usize, 1000] {
-        for (dist, p) in distributions(k, &mut rng) {
+        for (distribution, p) in distributions(k, &mut rng) {
             let h = true_entropy(&p);
             let cdf: Vec<f64> = p
                 .iter()
@@ -102,12 +99,94 @@ fn main() {
                         err[j].1 += d * d;
                     }
                 }
-                print!("| {dist} | {k} | {n} | {h:.3} |");
-                for (bias, sq) in err {
-                    let (bias, rmse) = (bias / reps as f64, (sq / reps as f64).sqrt());
-                    print!(" {bias:+.3} / {rmse:.3} |");
-                }
-                println!();
+                let errors = err
+                    .into_iter()
+                    .map(|(bias, sq)| (bias / reps as f64, (sq / reps as f64).sqrt()))
+                    .collect();
+                lines.push(Line {
+                    distribution,
+                    k,
+                    n,
+                    entropy: h,
+                    errors,
+                });
+            }
+        }
+    }
+    lines
+}
+
+fn main() {
+    let reps: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(500);
+    println!("Bias and RMSE in nats over {reps} seeded repetitions (estimate − true entropy).\n");
+    print!("| distribution | K | n | H |");
+    for (name, _) in Estimator::ALL {
+        print!(" {name} |");
+    }
+    println!();
+    print!("|---|---:|---:|---:|");
+    for _ in Estimator::ALL {
+        print!("---:|");
+    }
+    println!();
+    for line in table(reps) {
+        let Line {
+            distribution,
+            k,
+            n,
+            entropy,
+            errors,
+        } = line;
+        print!("| {distribution} | {k} | {n} | {entropy:.3} |");
+        for (bias, rmse) in errors {
+            print!(" {bias:+.3} / {rmse:.3} |");
+        }
+        println!();
+    }
+}
+
+// `cargo test` runs this (the example is a test target in Cargo.toml), so the program that
+// made the table in the docs keeps working and keeps saying what the docs say.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_its_lines_and_the_plug_in_bias_of_the_textbook() {
+        let lines = table(10);
+        assert_eq!(lines.len(), 18);
+        let plugin = Estimator::ALL
+            .iter()
+            .position(|(n, _)| *n == "plugin")
+            .unwrap();
+        let shrink = Estimator::ALL
+            .iter()
+            .position(|(n, _)| *n == "shrink")
+            .unwrap();
+        for line in &lines {
+            assert_eq!(line.errors.len(), Estimator::ALL.len());
+            assert!(line
+                .errors
+                .iter()
+                .all(|(b, r)| b.is_finite() && *r >= b.abs()));
+        }
+        for line in lines.iter().filter(|l| l.distribution == "uniform") {
+            assert!((line.entropy - (line.k as f64).ln()).abs() < 1e-12);
+            // Shrinkage towards uniform is nearly exact on the uniform distribution.
+            assert!(
+                line.errors[shrink].1 < 0.1,
+                "shrink on {}/{}",
+                line.k,
+                line.n
+            );
+            if line.n == 10 * line.k {
+                // Miller–Madow: the plug-in's bias is −(K − 1)/(2n) + O(1/n²).
+                let expected = -(line.k as f64 - 1.0) / (2.0 * line.n as f64);
+                let (bias, _) = line.errors[plugin];
+                assert!((bias - expected).abs() < 0.005, "{bias} vs {expected}");
             }
         }
     }

@@ -1,21 +1,12 @@
 //! Entropy estimators against the R package `entropy` (Hausser & Strimmer) formulas
 //! (`tests/data/golden.json`, counts_* cases), and their behaviour at the edges.
 
+mod common;
+
+use common::case;
 use serde_json::Value;
 use xent::estimate::{entropy, entropy_in_base, entropy_of_samples, Estimator};
 use xent::{Base, Error};
-
-fn case(id: &str) -> Value {
-    // Python's json module writes the non-standard token Infinity; make it a string.
-    let text = include_str!("data/golden.json")
-        .replace("-Infinity", "\"-inf\"")
-        .replace("Infinity", "\"inf\"");
-    serde_json::from_str::<Vec<Value>>(&text)
-        .unwrap()
-        .into_iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no golden case {id}"))
-}
 
 fn counts(c: &Value) -> Vec<f64> {
     c["input"]["y"]

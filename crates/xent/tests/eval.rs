@@ -1,5 +1,7 @@
 //! Evaluation metrics against scikit-learn reference values and hand-computed cases.
 
+mod common;
+
 use ndarray::array;
 use xent::eval::{evaluate, Labels, Options, Predictions};
 use xent::Error;
@@ -31,8 +33,9 @@ fn numbers(r: &xent::eval::Report) -> Vec<f64> {
     v
 }
 
+/// Within 1e-14, relative above 1 and absolute below.
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-14 * b.abs().max(1.0)
+    common::prec::within(a, b, common::prec::GOLDEN, 1.0)
 }
 
 #[test]
@@ -506,4 +509,46 @@ fn divergence_of_soft_labels_is_accurate_near_zero_and_finite_below_f64() {
         r.mean_kl
     );
     assert_eq!(r.mean_entropy, 0.0);
+}
+
+#[test]
+fn f32_predictions_give_the_report_of_the_same_numbers_in_f64() {
+    let z32 = array![[2.0f32, -1.0, 0.5], [0.1, 0.2, 0.3], [-3.0, 4.0, 1.0]];
+    let z64 = z32.mapv(f64::from);
+    let p32 = xent::activation::softmax_rows(z32.view());
+    let p64 = p32.mapv(f64::from);
+    let labels = [0, 2, 1];
+    let o = Options::new().top_k(2).tolerance(1e-6);
+    for (a, b) in [
+        (
+            evaluate(
+                Predictions::Logits(z32.view()),
+                Labels::Classes(&labels),
+                None,
+                &o,
+            ),
+            evaluate(
+                Predictions::Logits(z64.view()),
+                Labels::Classes(&labels),
+                None,
+                &o,
+            ),
+        ),
+        (
+            evaluate(
+                Predictions::Probabilities(p32.view()),
+                Labels::Classes(&labels),
+                None,
+                &o,
+            ),
+            evaluate(
+                Predictions::Probabilities(p64.view()),
+                Labels::Classes(&labels),
+                None,
+                &o,
+            ),
+        ),
+    ] {
+        assert_eq!(numbers(&a.unwrap()), numbers(&b.unwrap()));
+    }
 }

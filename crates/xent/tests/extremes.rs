@@ -1,6 +1,9 @@
 //! Accuracy at the extremes, in f32 and f64, and the documented results for ±∞, NaN and
 //! empty inputs.
 
+mod common;
+
+use common::prec::rel_err;
 use ndarray::{array, Array2};
 use xent::activation::{
     log_sigmoid, log_softmax, log_softmax_rows, logsumexp, sigmoid, softmax, softplus, LogSoftmax,
@@ -11,10 +14,6 @@ use xent::{Base, Error, InputPolicy};
 
 const NEG_INF: f64 = f64::NEG_INFINITY;
 const INF: f64 = f64::INFINITY;
-
-fn rel_err(actual: f64, expected: f64) -> f64 {
-    ((actual - expected) / expected).abs()
-}
 
 #[test]
 fn log_softmax_is_exact_for_logits_of_ten_thousand() {

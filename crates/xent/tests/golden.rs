@@ -1,69 +1,14 @@
 //! The library against reference values computed with SciPy, scikit-learn and NumPy
 //! (`tests/data/golden.json`; each case names its source).
 
+mod common;
+
+use common::prec::{assert_all_close, assert_close};
+use common::{case, matrix, number, vector};
 use ndarray::Array2;
-use serde_json::Value;
 use xent::activation::{log_softmax, logsumexp, softmax};
 use xent::measure::{self, Options};
 use xent::{Base, InputPolicy};
-
-fn golden() -> Vec<Value> {
-    // Python's json module writes the non-standard tokens Infinity and NaN; make them strings.
-    let text = include_str!("data/golden.json")
-        .replace("-Infinity", "\"-inf\"")
-        .replace("Infinity", "\"inf\"")
-        .replace("NaN", "\"nan\"");
-    serde_json::from_str::<Vec<Value>>(&text).expect("golden.json parses")
-}
-
-fn case(id: &str) -> Value {
-    golden()
-        .into_iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no golden case {id}"))
-}
-
-fn number(v: &Value) -> f64 {
-    match v {
-        Value::String(s) if s == "inf" => f64::INFINITY,
-        Value::String(s) if s == "-inf" => f64::NEG_INFINITY,
-        other => other
-            .as_f64()
-            .unwrap_or_else(|| panic!("not a number: {other}")),
-    }
-}
-
-fn vector(v: &Value) -> Vec<f64> {
-    v.as_array().expect("an array").iter().map(number).collect()
-}
-
-fn matrix(v: &Value) -> Array2<f64> {
-    let rows: Vec<Vec<f64>> = v.as_array().expect("rows").iter().map(vector).collect();
-    let cols = rows[0].len();
-    Array2::from_shape_vec((rows.len(), cols), rows.concat()).expect("rectangular")
-}
-
-/// Relative tolerance 1e-14 (absolute near zero); infinities must match exactly.
-fn assert_close(actual: f64, expected: f64, what: &str) {
-    if expected.is_infinite() || actual.is_infinite() {
-        assert_eq!(actual, expected, "{what}");
-        return;
-    }
-    let scale = expected.abs().max(1e-300);
-    let err = (actual - expected).abs();
-    assert!(
-        err <= 1e-14 * scale || err <= 1e-300,
-        "{what}: got {actual:e}, expected {expected:e} (relative error {:e})",
-        err / scale
-    );
-}
-
-fn assert_all_close(actual: &[f64], expected: &[f64], what: &str) {
-    assert_eq!(actual.len(), expected.len(), "{what}: length");
-    for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
-        assert_close(a, e, &format!("{what}[{i}]"));
-    }
-}
 
 #[test]
 fn cross_entropy_of_a_one_hot_label_is_minus_log_of_its_probability() {

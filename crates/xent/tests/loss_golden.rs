@@ -1,50 +1,16 @@
 //! The losses against PyTorch, scikit-learn and Keras reference values
 //! (`tests/data/golden.json`; each case names its source).
 
+mod common;
+
+use common::prec::assert_close;
+use common::{case, matrix, row, vector};
 use ndarray::{array, Array2};
-use serde_json::Value;
 use xent::loss::{
     BceWithLogits, BinaryCrossEntropy, CategoricalCrossEntropy, CrossEntropy, KlDiv, KlReduction,
     Mse,
 };
 use xent::Reduction;
-
-fn case(id: &str) -> Value {
-    let text = include_str!("data/golden.json")
-        .replace("-Infinity", "\"-inf\"")
-        .replace("Infinity", "\"inf\"")
-        .replace("NaN", "\"nan\"");
-    serde_json::from_str::<Vec<Value>>(&text)
-        .unwrap()
-        .into_iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no golden case {id}"))
-}
-
-fn vector(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-fn matrix(v: &Value) -> Array2<f64> {
-    let rows: Vec<Vec<f64>> = v.as_array().unwrap().iter().map(vector).collect();
-    Array2::from_shape_vec((rows.len(), rows[0].len()), rows.concat()).unwrap()
-}
-
-fn row(v: &[f64]) -> Array2<f64> {
-    Array2::from_shape_vec((1, v.len()), v.to_vec()).unwrap()
-}
-
-fn assert_close(actual: f64, expected: f64, what: &str) {
-    let err = (actual - expected).abs();
-    assert!(
-        err <= 1e-14 * expected.abs().max(1e-300),
-        "{what}: {actual:e} vs {expected:e}"
-    );
-}
 
 #[test]
 fn pytorch_cross_entropy_cases() {

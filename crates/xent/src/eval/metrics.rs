@@ -4,18 +4,20 @@ use crate::activation::{LogSoftmax, RowActivation};
 use crate::kernels::{cross_entropy_log_nats, entropy_log_nats, kl_log_nats, CompensatedSum};
 use crate::kernels::{for_blocks, tiling::EVAL_BLOCK_VALUES, Par};
 use crate::layout::argmax;
-use crate::{Error, InputPolicy};
+use crate::{Error, Float, InputPolicy};
 use ndarray::{ArrayView1, ArrayView2};
 
-/// What the prediction file holds, one row per sample.
+/// What the prediction file holds, one row per sample, in `f64` or `f32` (a model's output
+/// as it is: every value is widened to `f64` exactly and evaluated there, so `f32`
+/// predictions give the report of the same numbers in `f64`).
 #[derive(Debug, Clone, Copy)]
-pub enum Predictions<'a> {
+pub enum Predictions<'a, T = f64> {
     /// Probabilities (a single column is P(class 1) of a binary problem, as scikit-learn).
-    Probabilities(ArrayView2<'a, f64>),
+    Probabilities(ArrayView2<'a, T>),
     /// Logits: probabilities are their softmax (a single column: the sigmoid).
-    Logits(ArrayView2<'a, f64>),
+    Logits(ArrayView2<'a, T>),
     /// Log-probabilities (natural log).
-    LogProbabilities(ArrayView2<'a, f64>),
+    LogProbabilities(ArrayView2<'a, T>),
 }
 
 /// The true labels: one class index per sample, or one distribution (one-hot or soft) per
@@ -340,8 +342,8 @@ impl Sums {
 
 /// One chunk being evaluated: what every block of its rows needs to know.
 #[derive(Clone, Copy)]
-struct ChunkRows<'p, 'l, 'w, 'o> {
-    pred: Predictions<'p>,
+struct ChunkRows<'p, 'l, 'w, 'o, T> {
+    pred: Predictions<'p, T>,
     labels: Labels<'l>,
     weights: Option<&'w [f64]>,
     options: &'o Options,
@@ -408,9 +410,9 @@ impl Evaluator {
     ///
     /// # Errors
     /// As [`evaluate`], with rows counted from the first chunk.
-    pub fn push(
+    pub fn push<T: Float>(
         &mut self,
-        pred: Predictions<'_>,
+        pred: Predictions<'_, T>,
         labels: Labels<'_>,
         weights: Option<&[f64]>,
     ) -> Result<(), Error> {
@@ -573,7 +575,7 @@ impl Evaluator {
     }
 }
 
-impl ChunkRows<'_, '_, '_, '_> {
+impl<T: Float> ChunkRows<'_, '_, '_, '_, T> {
     /// The sums over rows `range` of the chunk.
     fn block(&self, range: std::ops::Range<usize>) -> Result<Sums, Error> {
         let classes = self.classes;
@@ -644,12 +646,15 @@ impl ChunkRows<'_, '_, '_, '_> {
                 if self.binary {
                     split_class_one(
                         &mut row.p,
-                        v[[i, 0]],
+                        v[[i, 0]].to_f64(),
                         ("predictions", global),
                         "a single column is P(class 1), a probability in [0, 1]",
                     )?;
                 } else {
-                    row.p.iter_mut().zip(v.row(i)).for_each(|(p, &x)| *p = x);
+                    row.p
+                        .iter_mut()
+                        .zip(v.row(i))
+                        .for_each(|(p, &x)| *p = x.to_f64());
                 }
                 let policy = if options.normalize {
                     InputPolicy::Normalize
@@ -670,7 +675,7 @@ impl ChunkRows<'_, '_, '_, '_> {
                 return Ok(());
             }
             Predictions::Logits(z) => {
-                if let Some(col) = z.row(i).iter().position(|v| v.is_nan()) {
+                if let Some(col) = z.row(i).iter().position(|v| v.to_f64().is_nan()) {
                     return Err(Error::ValueOutOfRange {
                         input: "predictions",
                         row: global,
@@ -681,17 +686,17 @@ impl ChunkRows<'_, '_, '_, '_> {
                 }
                 if self.binary {
                     row.log_p[0] = 0.0;
-                    row.log_p[1] = z[[i, 0]];
+                    row.log_p[1] = z[[i, 0]].to_f64();
                 } else {
                     row.log_p
                         .iter_mut()
                         .zip(z.row(i))
-                        .for_each(|(l, &x)| *l = x);
+                        .for_each(|(l, &x)| *l = x.to_f64());
                 }
                 LogSoftmax::new().apply_in_place(&mut row.log_p);
             }
             Predictions::LogProbabilities(lp) => {
-                for (col, &v) in lp.row(i).iter().enumerate() {
+                for (col, v) in lp.row(i).iter().map(|v| v.to_f64()).enumerate() {
                     if v.is_nan() || v > 1e-9 {
                         return Err(Error::ValueOutOfRange {
                             input: "predictions",
@@ -704,7 +709,7 @@ impl ChunkRows<'_, '_, '_, '_> {
                 }
                 if self.binary {
                     // One column: ln P(class 1); ln P(class 0) = ln(1 − e^l) without cancellation.
-                    let l = lp[[i, 0]].min(0.0);
+                    let l = lp[[i, 0]].to_f64().min(0.0);
                     row.log_p[1] = l;
                     row.log_p[0] = if l > -std::f64::consts::LN_2 {
                         (-l.exp_m1()).ln()
@@ -715,7 +720,7 @@ impl ChunkRows<'_, '_, '_, '_> {
                     row.log_p
                         .iter_mut()
                         .zip(lp.row(i))
-                        .for_each(|(l, &x)| *l = x);
+                        .for_each(|(l, &x)| *l = x.to_f64());
                 }
             }
         }
@@ -831,8 +836,8 @@ fn add_row(
 /// probability row (naming it); [`Error::ValueOutOfRange`] for a positive log-probability or a
 /// negative weight; [`Error::ZeroSum`] when the weights sum to 0; [`Error::InvalidParameter`]
 /// for 0 bins or k.
-pub fn evaluate(
-    pred: Predictions<'_>,
+pub fn evaluate<T: Float>(
+    pred: Predictions<'_, T>,
     labels: Labels<'_>,
     weights: Option<&[f64]>,
     options: &Options,

@@ -9,6 +9,11 @@
 //! fused passes (`fused_ce.rs`, `fused_softmax.rs`) run over blocks of rows and hand the rows
 //! they cannot take exactly (non-finite values) to the exact kernels. Each kernel works on
 //! contiguous rows; the public modules handle shapes, validation and layout.
+//!
+//! Every batched operation runs on one row driver (`drive.rs`: fixed blocks of rows, on the
+//! caller or rayon's pool, results independent of the thread count) with the block sizes and
+//! thresholds of `tiling.rs`; the cross-entropy's choice among its paths (short, long, split,
+//! soft, soft-capped) is `ce_rows.rs`, its exact `f64` kernel `ce_exact.rs`.
 
 mod ce_exact;
 mod ce_rows;
