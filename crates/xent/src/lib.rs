@@ -66,6 +66,7 @@ pub mod train;
 pub use base::Base;
 pub use error::Error;
 pub use float::Float;
+pub use kernels::Par;
 pub use policy::InputPolicy;
 pub use reduction::Reduction;
 

@@ -2,7 +2,7 @@
 
 use super::RowActivation;
 use crate::kernels::fused_softmax::{rows_f32, Kind};
-use crate::{kernels, Error, Float};
+use crate::{kernels, Error, Float, Par};
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
 /// softmax(x / T)ᵢ = e^((xᵢ − m)/T) / Σⱼ e^((xⱼ − m)/T), with m = maxⱼ xⱼ.
@@ -27,6 +27,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Softmax {
     temperature: f64,
+    par: Par,
 }
 
 /// log_softmax(x / T)ᵢ = (xᵢ − m)/T − ln Σⱼ e^((xⱼ − m)/T), with m = maxⱼ xⱼ.
@@ -45,6 +46,7 @@ pub struct Softmax {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LogSoftmax {
     temperature: f64,
+    par: Par,
 }
 
 fn validate_temperature(t: f64) -> Result<f64, Error> {
@@ -64,7 +66,10 @@ macro_rules! temperature_builder {
         impl $ty {
             /// Temperature 1: the plain function.
             pub fn new() -> Self {
-                $ty { temperature: 1.0 }
+                $ty {
+                    temperature: 1.0,
+                    par: Par::default(),
+                }
             }
 
             /// Divides the inputs by `t` first: t > 1 flattens the distribution, t < 1
@@ -75,7 +80,13 @@ macro_rules! temperature_builder {
             pub fn temperature(self, t: f64) -> Result<Self, Error> {
                 Ok($ty {
                     temperature: validate_temperature(t)?,
+                    ..self
                 })
+            }
+
+            /// Where the rows of a batch run (default: rayon's current pool; see [`Par`]).
+            pub fn par(self, par: Par) -> Self {
+                $ty { par, ..self }
             }
         }
 
@@ -100,7 +111,7 @@ impl RowActivation for Softmax {
         src: Option<ArrayView2<'_, T>>,
         dst: ArrayViewMut2<'_, T>,
     ) -> bool {
-        self.temperature == 1.0 && rows_fast_f32(Kind::Softmax, src, dst)
+        self.temperature == 1.0 && rows_fast_f32(Kind::Softmax, src, dst, self.par)
     }
 }
 
@@ -114,7 +125,7 @@ impl RowActivation for LogSoftmax {
         src: Option<ArrayView2<'_, T>>,
         dst: ArrayViewMut2<'_, T>,
     ) -> bool {
-        self.temperature == 1.0 && rows_fast_f32(Kind::LogSoftmax, src, dst)
+        self.temperature == 1.0 && rows_fast_f32(Kind::LogSoftmax, src, dst, self.par)
     }
 }
 
@@ -123,6 +134,7 @@ fn rows_fast_f32<T: Float>(
     kind: Kind,
     src: Option<ArrayView2<'_, T>>,
     mut dst: ArrayViewMut2<'_, T>,
+    par: Par,
 ) -> bool {
     let classes = dst.ncols();
     let src = match src {
@@ -134,7 +146,7 @@ fn rows_fast_f32<T: Float>(
     };
     match dst.as_slice_mut().and_then(T::as_f32_mut) {
         Some(d) => {
-            rows_f32(kind, src, d, classes);
+            rows_f32(kind, src, d, classes, par);
             true
         }
         None => false,

@@ -2,9 +2,9 @@
 
 use crate::activation::{LogSoftmax, RowActivation};
 use crate::kernels::{cross_entropy_log_nats, entropy_log_nats, kl_log_nats, CompensatedSum};
-use crate::kernels::{for_blocks, tiling::EVAL_BLOCK_VALUES, Par};
+use crate::kernels::{for_blocks, tiling::EVAL_BLOCK_VALUES};
 use crate::layout::argmax;
-use crate::{Error, Float, InputPolicy};
+use crate::{Error, Float, InputPolicy, Par};
 use ndarray::{ArrayView1, ArrayView2};
 
 /// What the prediction file holds, one row per sample, in `f64` or `f32` (a model's output
@@ -59,6 +59,7 @@ pub struct Options {
     clip: Option<f64>,
     normalize: bool,
     tolerance: f64,
+    par: Par,
 }
 
 impl Default for Options {
@@ -69,6 +70,7 @@ impl Default for Options {
             clip: None,
             normalize: false,
             tolerance: 1e-4,
+            par: Par::default(),
         }
     }
 }
@@ -105,6 +107,12 @@ impl Options {
     /// Tolerance on |Σp − 1| of a probability row when not normalising (finite, ≥ 0).
     pub fn tolerance(self, tolerance: f64) -> Options {
         Options { tolerance, ..self }
+    }
+
+    /// Where the blocks of a chunk run (default: rayon's current pool; see [`Par`]). Every
+    /// choice gives the same report.
+    pub fn par(self, par: Par) -> Options {
+        Options { par, ..self }
     }
 }
 
@@ -474,7 +482,7 @@ impl Evaluator {
             0..n,
             n,
             (EVAL_BLOCK_VALUES / classes).max(1),
-            Par::Rayon,
+            self.options.par,
             || (),
             |_, _, rows| chunk.block(rows),
         );

@@ -156,8 +156,8 @@ fn vector_rows<'s>(
         z_loss: spec.z_loss,
     };
     let classes_only = matches!(targets, CeTargets::Classes(_)) && spec.softcap.is_none();
-    let threads = rayon::current_num_threads();
-    if classes_only && par == Par::Rayon && rows < threads && classes >= SPLIT_ROW {
+    let threads = par.threads();
+    if classes_only && threads > 1 && rows < threads && classes >= SPLIT_ROW {
         // Fewer rows than threads and long rows: each row split across the threads.
         let chunk = classes.div_ceil(threads).next_multiple_of(SPLIT_ALIGN);
         let mut k = ExactRow::new(spec, classes);

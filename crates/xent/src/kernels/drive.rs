@@ -13,15 +13,51 @@
 
 use rayon::prelude::*;
 
-/// Where a kernel runs its blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Par {
+/// Where a batched operation runs, as faer's `Par`: on the calling thread, or on rayon's
+/// current pool (the global one, or the one a caller's `ThreadPool::install` chose) with at
+/// most `n` tasks at a time (`Rayon(0)`, the default: as many as the work has blocks).
+///
+/// The work is cut into the same fixed blocks of rows whatever the choice, and their partial
+/// results are combined in row order, so every choice gives the same bits, with one
+/// exception: a cross-entropy over fewer rows than threads, each of at least 32768 classes,
+/// splits every row across the threads, and its sums then depend on their number (within
+/// rounding, 1e-6 relative in `f32`). `Seq` is for callers that parallelise at a coarser
+/// grain themselves (one call per thread).
+///
+/// # Example
+/// ```
+/// use xent::{loss::CrossEntropy, Par};
+/// let z = ndarray::Array2::from_shape_fn((5000, 10), |(i, j)| ((i * 7 + j * 3) % 11) as f32);
+/// let t: Vec<usize> = (0..5000).map(|i| i % 10).collect();
+/// let seq = CrossEntropy::new().par(Par::Seq).forward(z.view(), &t)?;
+/// let two = CrossEntropy::new().par(Par::Rayon(2)).forward(z.view(), &t)?;
+/// assert_eq!(seq, two);
+/// # Ok::<(), xent::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Par {
     /// On the calling thread, in order.
     Seq,
-    /// On rayon's current pool (the global one unless the caller runs inside
-    /// `ThreadPool::install`).
-    #[default]
-    Rayon,
+    /// On rayon's current pool, at most this many tasks at a time (0: no limit).
+    Rayon(usize),
+}
+
+impl Default for Par {
+    /// `Rayon(0)`: the whole current pool, as PyTorch uses its intra-op pool.
+    fn default() -> Par {
+        Par::Rayon(0)
+    }
+}
+
+impl Par {
+    /// The threads this choice may use: 1, or the pool's capped at the limit.
+    pub(crate) fn threads(self) -> usize {
+        match self {
+            Par::Seq => 1,
+            Par::Rayon(0) => threads(),
+            Par::Rayon(n) => n.min(threads()),
+        }
+    }
 }
 
 /// What splits by rows: the first `n` rows and the rest.
@@ -207,6 +243,12 @@ impl<A: Rows, B: Rows, C: Rows> Rows for (A, B, C) {
     }
 }
 
+/// The threads [`Par::Rayon`] runs on: those of the current rayon pool (the global one, or
+/// the one a caller's `install` chose).
+pub(crate) fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
 /// Cuts `rows` (holding `n_rows` rows) into blocks of `block_rows` rows (the last one
 /// shorter) and returns `body(state, first_row, block)` for each, in block order. Each task
 /// makes its own state with `init` (scratch buffers, a lazily built exact kernel).
@@ -228,17 +270,46 @@ pub(crate) fn for_blocks<R: Rows, S, O: Send>(
         rest = tail;
         first += n;
     }
-    if par == Par::Seq || blocks.len() <= 1 {
+    let tasks = match par {
+        Par::Seq => 1,
+        Par::Rayon(0) => blocks.len(),
+        Par::Rayon(n) => n.min(blocks.len()),
+    };
+    if tasks <= 1 {
         let mut state = init();
         return blocks
             .into_iter()
             .map(|(first, block)| body(&mut state, first, block))
             .collect();
     }
-    blocks
+    if tasks == blocks.len() {
+        return blocks
+            .into_par_iter()
+            .map_init(init, |state, (first, block)| body(state, first, block))
+            .collect();
+    }
+    // At most `tasks` at a time: that many runs of consecutive blocks, each on one thread.
+    let per_task = blocks.len().div_ceil(tasks);
+    let mut groups = Vec::with_capacity(tasks);
+    let mut blocks = blocks.into_iter();
+    loop {
+        let group: Vec<(usize, R)> = blocks.by_ref().take(per_task).collect();
+        if group.is_empty() {
+            break;
+        }
+        groups.push(group);
+    }
+    let outputs: Vec<Vec<O>> = groups
         .into_par_iter()
-        .map_init(init, |state, (first, block)| body(state, first, block))
-        .collect()
+        .map(|group| {
+            let mut state = init();
+            group
+                .into_iter()
+                .map(|(first, block)| body(&mut state, first, block))
+                .collect()
+        })
+        .collect();
+    outputs.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
@@ -247,7 +318,7 @@ mod tests {
 
     #[test]
     fn blocks_cover_every_row_once_in_order_for_both_kinds_of_parallelism() {
-        for par in [Par::Seq, Par::Rayon] {
+        for par in [Par::Seq, Par::Rayon(0), Par::Rayon(2), Par::Rayon(5)] {
             let x: Vec<f32> = (0..70).map(|v| v as f32).collect();
             let mut out = vec![0.0f32; 70];
             let mut per_row = vec![0usize; 7];
@@ -277,7 +348,7 @@ mod tests {
     #[test]
     fn no_rows_no_blocks_and_a_batch_converts_to_f32_only_from_f32() {
         let empty: &[f64] = &[];
-        assert!(for_blocks(empty, 0, 4, Par::Rayon, || (), |_, f, _| f).is_empty());
+        assert!(for_blocks(empty, 0, 4, Par::default(), || (), |_, f, _| f).is_empty());
         assert!(RowIo::Read(&[1.0f64][..]).into_f32().is_err());
         assert!(RowIo::Read(&[1.0f32][..]).into_f32().is_ok());
     }

@@ -19,7 +19,7 @@ pub(crate) enum Kind {
 }
 
 /// Applies `kind` to every row of `dst` (holding the input), or of `src` into `dst`.
-pub(crate) fn rows_f32(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes: usize) {
+pub(crate) fn rows_f32(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes: usize, par: Par) {
     if classes == 0 {
         return;
     }
@@ -30,7 +30,7 @@ pub(crate) fn rows_f32(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes
             (Wide(dst, classes), src),
             rows,
             SHORT_BLOCK_ROWS,
-            Par::Rayon,
+            par,
             || (),
             |_, _, (Wide(out, _), x)| short_rows(kind, x.map(|Wide(x, _)| x), out, classes),
         );
@@ -41,7 +41,7 @@ pub(crate) fn rows_f32(kind: Kind, src: Option<&[f32]>, dst: &mut [f32], classes
         (Wide(dst, classes), src),
         rows,
         rows_per_task(classes),
-        Par::Rayon,
+        par,
         || (),
         |_, _, (Wide(out, _), x)| match x {
             None => out
@@ -169,7 +169,7 @@ pub(crate) fn logsumexp_rows_f32(x: &[f32], classes: usize, out: &mut [f32]) {
         (out, Wide(x, classes)),
         x.len() / classes,
         block_rows,
-        Par::Rayon,
+        Par::default(),
         || (),
         |_, _, (out, Wide(block, _))| {
             if short {

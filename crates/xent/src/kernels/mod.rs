@@ -32,7 +32,8 @@ pub(crate) use divergence::{
     cross_entropy_log_nats, cross_entropy_nats, entropy_log_nats, entropy_nats, js_nats, kl_excess,
     kl_log_nats, kl_nats,
 };
-pub(crate) use drive::{for_blocks, Par, RowIo, Wide};
+pub use drive::Par;
+pub(crate) use drive::{for_blocks, threads, RowIo, Wide};
 pub(crate) use gemm::matmul;
 pub(crate) use row_max::{row_max, RowMax};
 pub(crate) use sum::{compensated_sum, CompensatedSum};

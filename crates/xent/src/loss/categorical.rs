@@ -134,7 +134,8 @@ impl CategoricalCrossEntropy {
         let (rows, classes) = q.dim();
         match target {
             Target::Classes(t) => {
-                let (resolved, _) = check_classes(t, rows, classes, i64::MIN, None)?;
+                let (resolved, _) =
+                    check_classes(t, rows, classes, i64::MIN, None, crate::Par::default())?;
                 let mut dense = Array2::zeros((rows, classes));
                 for (i, c) in resolved.into_iter().enumerate() {
                     if let Some(c) = c {

@@ -62,6 +62,7 @@ pub struct CrossEntropy {
     reduction: Reduction,
     z_loss: f64,
     softcap: Option<f64>,
+    par: Par,
 }
 
 impl Default for CrossEntropy {
@@ -81,6 +82,7 @@ impl CrossEntropy {
             reduction: Reduction::Mean,
             z_loss: 0.0,
             softcap: None,
+            par: Par::default(),
         }
     }
 
@@ -117,6 +119,12 @@ impl CrossEntropy {
     /// Soft-caps the logits first: z ← c·tanh(z/c), c > 0 (as in Gemma 2).
     pub fn softcap(mut self, cap: f64) -> Self {
         self.softcap = Some(cap);
+        self
+    }
+
+    /// Where the rows run (default: rayon's current pool; see [`Par`]).
+    pub fn par(mut self, par: Par) -> Self {
+        self.par = par;
         self
     }
 
@@ -302,7 +310,8 @@ impl CrossEntropy {
         let (targets, denominator) = match target {
             Target::Classes(t) => {
                 let total;
-                (resolved, total) = check_classes(*t, rows, classes, self.ignore_index, weight)?;
+                (resolved, total) =
+                    check_classes(*t, rows, classes, self.ignore_index, weight, self.par)?;
                 (CeTargets::Classes(&resolved), total)
             }
             Target::Probabilities(p) => {
@@ -338,14 +347,7 @@ impl CrossEntropy {
         let per_row = self.reduction == Reduction::None;
         let pass = logits.with_rows(|io| {
             cross_entropy_rows(
-                io,
-                classes,
-                targets,
-                &spec,
-                scale,
-                per_row,
-                want_lse,
-                Par::Rayon,
+                io, classes, targets, &spec, scale, per_row, want_lse, self.par,
             )
         });
         let value = match self.reduction {

@@ -158,6 +158,7 @@ impl Nll {
             classes,
             self.ignore_index,
             self.weight.as_deref(),
+            crate::Par::default(),
         )
     }
 

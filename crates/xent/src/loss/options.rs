@@ -30,15 +30,16 @@ pub(crate) fn check_classes(
     classes: usize,
     ignore_index: i64,
     weight: Option<&[f64]>,
+    par: Par,
 ) -> Result<(Vec<Option<usize>>, f64), Error> {
     match target {
         ClassLabels::Signed(v) => match v.as_slice() {
-            Some(s) => check_class_slice(s, rows, classes, ignore_index, weight),
-            None => check_class_slice(&v.to_vec(), rows, classes, ignore_index, weight),
+            Some(s) => check_class_slice(s, rows, classes, ignore_index, weight, par),
+            None => check_class_slice(&v.to_vec(), rows, classes, ignore_index, weight, par),
         },
         ClassLabels::Unsigned(v) => match v.as_slice() {
-            Some(s) => check_class_slice(s, rows, classes, ignore_index, weight),
-            None => check_class_slice(&v.to_vec(), rows, classes, ignore_index, weight),
+            Some(s) => check_class_slice(s, rows, classes, ignore_index, weight, par),
+            None => check_class_slice(&v.to_vec(), rows, classes, ignore_index, weight, par),
         },
     }
 }
@@ -68,6 +69,7 @@ fn check_class_slice<I: ClassIndex>(
     classes: usize,
     ignore_index: i64,
     weight: Option<&[f64]>,
+    par: Par,
 ) -> Result<(Vec<Option<usize>>, f64), Error> {
     crate::layout::ensure_same_shape("target", &[rows], &[target.len()])?;
     // Fixed blocks checked in parallel, written in place: the first bad row is reported and
@@ -102,7 +104,7 @@ fn check_class_slice<I: ClassIndex>(
         (resolved.as_mut_slice(), target),
         rows,
         VALUE_BLOCK,
-        Par::Rayon,
+        par,
         || (),
         |_, first, block| check_block(first, block),
     );

@@ -124,7 +124,7 @@ fn sum_in_blocks(values: &[f64]) -> f64 {
         values,
         values.len(),
         VALUE_BLOCK,
-        Par::Rayon,
+        Par::default(),
         || (),
         |_, _, block: &[f64]| block.iter().copied().sum::<CompensatedSum>(),
     );

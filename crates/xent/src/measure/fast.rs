@@ -12,25 +12,31 @@ use crate::kernels::{for_blocks, tiling::rows_per_task, Par, Wide};
 use crate::{Error, Float, InputPolicy};
 use ndarray::{Array1, ArrayView2};
 
-/// `row(i, row i)` for every row of `data` (`cols` wide), in parallel blocks, in order.
+/// `row(i, row i)` for every row of `data` (`cols` wide), in parallel blocks, each writing
+/// its values in place: the values in row order, or the error of the first row that fails.
 fn each_row(
     data: &[f32],
     cols: usize,
+    par: Par,
     row: impl Fn(usize, &[f32]) -> Result<f64, Error> + Sync + Send,
-) -> Vec<Result<f64, Error>> {
+) -> Result<Array1<f64>, Error> {
     let rows = data.len() / cols;
+    let mut out = vec![0.0f64; rows];
     let blocks = for_blocks(
-        Wide(data, cols),
+        (out.as_mut_slice(), Wide(data, cols)),
         rows,
         rows_per_task(cols),
-        Par::Rayon,
+        par,
         || (),
-        |_, first, Wide(block, _)| {
-            let rows = block.chunks(cols).enumerate();
-            rows.map(|(j, r)| row(first + j, r)).collect::<Vec<_>>()
+        |_, first, (out, Wide(block, _))| {
+            for (j, (o, r)) in out.iter_mut().zip(block.chunks(cols)).enumerate() {
+                *o = row(first + j, r)?;
+            }
+            Ok(())
         },
     );
-    blocks.into_iter().flatten().collect()
+    blocks.into_iter().collect::<Result<(), Error>>()?;
+    Ok(Array1::from(out))
 }
 
 fn contiguous<'a, T: Float>(a: ArrayView2<'a, T>) -> Option<&'a [f32]> {
@@ -38,12 +44,6 @@ fn contiguous<'a, T: Float>(a: ArrayView2<'a, T>) -> Option<&'a [f32]> {
         return None;
     }
     a.to_slice().and_then(T::as_f32)
-}
-
-fn collect(rows: Vec<Result<f64, Error>>) -> Result<Array1<f64>, Error> {
-    rows.into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map(Array1::from)
 }
 
 impl Options {
@@ -75,7 +75,7 @@ impl Options {
             InputPolicy::Unchecked => entropy_row_unchecked,
             _ => entropy_row,
         };
-        let rows = each_row(data, cols, |i, row| {
+        let rows = each_row(data, cols, self.par_value(), |i, row| {
             let r = read(row);
             // A negative element makes the row irregular (it is reported below).
             if !r.irregular && self.passes(r.sum, 0.0, tolerance) && r.p_ln_p.is_finite() {
@@ -85,7 +85,7 @@ impl Options {
                 Ok(entropy_nats(row, d))
             }
         });
-        Some(collect(rows))
+        Some(rows)
     }
 
     /// A measure of every pair of rows through `vector`, which returns the value in nats
@@ -108,7 +108,7 @@ impl Options {
             Err(e) => return Some(Err(e)),
         };
         // The pair's rows side by side: row i of P is pd[i·cols..], of Q qd[i·cols..].
-        let rows = each_row(pd, cols, |i, a| {
+        let rows = each_row(pd, cols, self.par_value(), |i, a| {
             let b = &qd[i * cols..(i + 1) * cols];
             let r = vector(a, b);
             let checked =
@@ -123,7 +123,7 @@ impl Options {
                 }
             }
         });
-        Some(collect(rows))
+        Some(rows)
     }
 
     /// D(P‖Q) of every pair of rows, in nats, or `None` when the fast path does not apply.

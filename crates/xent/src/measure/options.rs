@@ -2,7 +2,7 @@
 
 use crate::layout::{ensure_same_shape, with_row};
 use crate::policy::validate_tolerance;
-use crate::{Base, Error, Float, InputPolicy};
+use crate::{Base, Error, Float, InputPolicy, Par};
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 
 /// Base, input policy and tolerance for the information measures.
@@ -25,6 +25,7 @@ pub struct Options {
     base: Base,
     policy: InputPolicy,
     tolerance: Option<f64>,
+    par: Par,
 }
 
 /// A kernel over one distribution: (values, divisor that normalises them) → nats.
@@ -55,6 +56,16 @@ impl Options {
             tolerance: Some(tolerance),
             ..self
         }
+    }
+
+    /// Where the rows of a batch (`*_rows`) run (default: rayon's current pool; see
+    /// [`Par`]).
+    pub fn par(self, par: Par) -> Self {
+        Options { par, ..self }
+    }
+
+    pub(crate) fn par_value(&self) -> Par {
+        self.par
     }
 
     pub(crate) fn checked_tolerance<T: Float>(&self) -> Result<f64, Error> {

@@ -3,13 +3,12 @@
 use super::dataset::{Dataset, Targets};
 use super::model::{Model, ModelKind};
 use super::report::{EpochReport, Score};
-use crate::kernels::matmul;
+use crate::kernels::{for_blocks, matmul, threads, Par};
 use crate::layout::argmax;
 use crate::loss::{BceWithLogits, CrossEntropy, Mse};
 use crate::rng::SplitMix64;
 use crate::{Error, Reduction};
 use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
-use rayon::prelude::*;
 use std::time::Instant;
 
 /// Minibatch SGD with momentum and weight decay, defined as PyTorch's `optim.SGD`:
@@ -195,7 +194,7 @@ impl Sgd {
         let b = self.batch_size.min(n);
         let batches_per_epoch = n.div_ceil(b);
         // Parts of fewer than 32 rows cost more in coordination than they save.
-        let threads = rayon::current_num_threads().clamp(1, b.div_ceil(32));
+        let threads = threads().clamp(1, b.div_ceil(32));
         let part = b.div_ceil(threads);
         // Each thread holds its part's logits: bounded, so that a large class count with a
         // large batch is an error, not an allocation failure.
@@ -223,15 +222,18 @@ impl Sgd {
                 let m = rows.len();
                 let parts: Vec<&[usize]> = rows.chunks(part).collect();
                 let model_ref: &Model = model;
-                let results: Vec<Result<(f64, f64), Error>> = if parts.len() == 1 {
-                    vec![workers[0].run(parts[0], train, model_ref, &head)]
-                } else {
-                    workers
-                        .par_iter_mut()
-                        .zip(parts.par_iter())
-                        .map(|(w, rows)| w.run(rows, train, model_ref, &head))
-                        .collect()
-                };
+                // One part per worker, on the kernels' row driver (a single part runs on the
+                // calling thread).
+                let results = for_blocks(
+                    (&mut workers[..parts.len()], parts.as_slice()),
+                    parts.len(),
+                    1,
+                    Par::default(),
+                    || (),
+                    |_, _, (w, rows): (&mut [Worker], &[&[usize]])| {
+                        w[0].run(rows[0], train, model_ref, &head)
+                    },
+                );
                 let (mut batch_loss, mut batch_metric) = (0.0, 0.0);
                 for r in results {
                     let (l, m) = r?;
