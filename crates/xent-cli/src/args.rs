@@ -127,6 +127,14 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         joint: String,
     },
+    /// Shell completions on stdout: `xent completions bash > /etc/bash_completion.d/xent`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) on stdout: `xent man > xent.1 && man ./xent.1`.
+    Man,
 }
 
 fn parse_base(text: &str) -> Result<Base, String> {
@@ -301,11 +309,12 @@ pub struct TrainArgs {
     /// synthetic-linear.
     #[arg(long, default_value = "digits")]
     pub data: String,
-    /// Passes over the training set (1 to 100000).
-    #[arg(long, default_value_t = 10, value_parser = bounded(1, limits::MAX_EPOCHS))]
-    pub epochs: usize,
-    /// Samples per minibatch (default: 256; 32 for the small digits set, so that its 10
-    /// epochs make 450 steps; at most 16777216, and never more than the training set).
+    /// Passes over the training set (1 to 100000; default: 10, or as many as make 400
+    /// steps on a small data set: 100 for iris's 120 training samples).
+    #[arg(long, value_parser = bounded(1, limits::MAX_EPOCHS))]
+    pub epochs: Option<usize>,
+    /// Samples per minibatch (default: 256, or 32 below 10000 training samples; at most
+    /// 16777216, and never more than the training set).
     #[arg(long, value_parser = bounded(1, limits::MAX_BATCH))]
     pub batch_size: Option<usize>,
     /// Learning rate.

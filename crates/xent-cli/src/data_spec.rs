@@ -52,15 +52,6 @@ impl DataSpec {
         }
     }
 
-    /// The default minibatch size: the chapter's 256, but 32 for digits, whose 1,438
-    /// training samples would give only 6 steps an epoch.
-    pub fn default_batch_size(&self) -> usize {
-        match self {
-            DataSpec::Digits => 32,
-            _ => 256,
-        }
-    }
-
     /// Loads the data as a train/test split (80/20 by `seed` unless it comes split);
     /// `classes` fixes the number of classes of a CSV or NPY label column.
     pub fn load(&self, seed: u64, classes: Option<usize>) -> Result<Split, Failure> {

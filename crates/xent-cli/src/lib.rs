@@ -37,6 +37,12 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
                 Err(f) => finish(f),
             };
         }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // `xent` or `xent loss` alone: the help itself, as clap lays it out (on stderr,
+            // exit 2, as for any usage error), not squeezed onto one line.
+            sink::error_text(&e.render().to_string());
+            return 2;
+        }
         Err(e) => {
             sink::error_line(&args::usage_message(&e));
             return 2;

@@ -65,3 +65,13 @@ pub fn error_line(text: &str) {
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "{line}");
 }
+
+/// Writes a block of text (a help page) to stderr as it is; a failing stderr is ignored, as
+/// for [`error_line`].
+pub fn error_text(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = write!(err, "{text}");
+    if !text.ends_with('\n') {
+        let _ = writeln!(err);
+    }
+}

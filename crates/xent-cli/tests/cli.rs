@@ -979,3 +979,70 @@ fn eval_errors_name_the_place() {
         2,
     );
 }
+
+#[test]
+fn a_command_without_its_subcommand_prints_its_help() {
+    for (args, usage) in [
+        (&[][..], "Usage: xent [OPTIONS] <COMMAND>"),
+        (&["loss"][..], "Usage: xent loss [OPTIONS] <COMMAND>"),
+    ] {
+        let o = xent(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty());
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(lines.contains(&usage), "{args:?}: {err}");
+        assert!(lines.contains(&"Commands:"), "{args:?}: {err}");
+        assert!(err.lines().count() > 10, "the whole help, laid out: {err}");
+    }
+}
+
+#[test]
+fn completions_for_every_shell_and_the_man_page_come_from_the_grammar() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = ok(&["completions", shell]);
+        for name in ["train", "estimate", "cross-entropy", "label-smoothing"] {
+            assert!(script.contains(name), "{shell} completions lack {name}");
+        }
+    }
+    // bash parses its script (a syntax error would break every shell that sources it).
+    let bash = ok(&["completions", "bash"]);
+    if let Ok(o) = Command::new("bash").args(["-n", "-c", &bash]).output() {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let page = ok(&["man"]);
+    assert!(page.contains(".TH xent 1"), "{page}");
+    for name in ["train", "predict", "eval", "estimate", "completions"] {
+        assert!(page.contains(name), "the man page lacks {name}");
+    }
+    fails(&["completions", "tcsh"], 2);
+}
+
+/// The last JSON line of `xent train --json` with these arguments.
+fn trained(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["train", "--json"];
+    all.extend_from_slice(args);
+    let out = ok(&all);
+    let last = out.lines().last().expect("a final line");
+    serde_json::from_str(last).expect("JSON")
+}
+
+#[test]
+fn iris_and_wine_train_as_shipped_to_scikit_learns_accuracy_with_default_flags() {
+    // scikit-learn 1.9.1's LogisticRegression (standardized) on xent's split (seed 0):
+    // iris 1.0, wine 0.9722 (tests/data/README.md); xent's defaults must come within 0.02.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    for (file, sklearn) in [("iris.csv", 1.0), ("wine_data.csv", 0.9722)] {
+        let data = format!("csv:{dir}/{file}");
+        let last = trained(&["--data", &data]);
+        let accuracy = last["test_accuracy"].as_f64().unwrap();
+        assert!(
+            accuracy >= sklearn - 0.02,
+            "{file}: {accuracy} vs {sklearn}"
+        );
+    }
+    // The defaults: batches of 32 below 10000 samples, epochs for 400 steps (iris: 120
+    // training samples, 4 steps an epoch, 100 epochs).
+    let out = ok(&["train", "--json", "--data", &format!("csv:{dir}/iris.csv")]);
+    assert_eq!(out.lines().count(), 101, "100 epochs and the final line");
+}

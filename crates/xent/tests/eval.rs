@@ -552,3 +552,26 @@ fn f32_predictions_give_the_report_of_the_same_numbers_in_f64() {
         assert_eq!(numbers(&a.unwrap()), numbers(&b.unwrap()));
     }
 }
+
+#[test]
+fn top_k_breaks_ties_as_scikit_learn() {
+    // sklearn.metrics.tests.test_ranking::test_top_k_accuracy_score_ties: among equal
+    // scores the highest class index ranks first; k = 1, 2, 3 give 0.25, 0.5, 1.
+    let scores = array![
+        [5.0, 5.0, 7.0, 0.0],
+        [1.0, 5.0, 5.0, 5.0],
+        [0.0, 0.0, 3.0, 3.0],
+        [1.0, 1.0, 1.0, 1.0]
+    ];
+    let labels = [0, 1, 2, 3];
+    for (k, expected) in [(1, 0.25), (2, 0.5), (3, 1.0)] {
+        for pred in [
+            Predictions::Probabilities(scores.view()),
+            Predictions::Logits(scores.view()),
+        ] {
+            let o = Options::new().top_k(k).normalize(true);
+            let r = evaluate(pred, Labels::Classes(&labels), None, &o).unwrap();
+            assert_eq!(r.top_k_accuracy, expected, "k = {k}, {pred:?}");
+        }
+    }
+}

@@ -4,6 +4,7 @@ mod estimate;
 pub(crate) mod eval;
 mod loss;
 mod predict;
+mod shell_help;
 mod train;
 
 use crate::args::{Cli, Command, Common};
@@ -81,6 +82,8 @@ fn render(cli: &Cli) -> Result<String, Failure> {
         Command::Estimate { what } => estimate::run(common, what),
         Command::Eval(args) => eval::run(common, args),
         Command::Bench(args) => crate::bench::run(args),
+        Command::Completions { shell } => Ok(shell_help::completions(*shell)),
+        Command::Man => shell_help::man_page(),
         Command::Predict(_) => unreachable!("run() handles predict"),
         Command::MutualInformation { joint } => {
             let joint = Operand::load("JOINT", joint)?;

@@ -11,7 +11,9 @@ use ndarray::Array2;
 ///
 /// The delimiter is detected from the first row: a tab or a semicolon when the row has one
 /// and no comma, else a comma. A first row in which no field is a number is a header and is
-/// skipped (a row mixing numbers and text is an error, not a header).
+/// skipped, as is scikit-learn's header of its bundled data sets (two counts, then class
+/// names: `150,4,setosa,versicolor,virginica`); any other row mixing numbers and text is an
+/// error, not a header.
 ///
 /// # Errors
 /// - [`Error::Parse`] with the 1-based line and column of a field that is not a number;
@@ -131,15 +133,27 @@ impl LineParser {
     }
 }
 
-/// A first line in which every field is non-empty text that is not a number.
+/// A first line in which every field is non-empty text that is not a number, or
+/// scikit-learn's header of its bundled data sets (`150,4,setosa,versicolor,virginica`: the
+/// sample and feature counts as integers, then two or more class names; with one name it
+/// stays an error, as `1,2,x` most likely is a row).
 fn is_header(line: &[u8], delimiter: u8) -> bool {
-    line.split(|&b| b == delimiter).all(|f| {
-        let f = unquote(f.trim_ascii());
+    let fields: Vec<&[u8]> = line
+        .split(|&b| b == delimiter)
+        .map(|f| unquote(f.trim_ascii()))
+        .collect();
+    let text = |f: &[u8]| {
         !f.is_empty()
             && std::str::from_utf8(f)
                 .map(|t| t.parse::<f64>().is_err())
                 .unwrap_or(true)
-    })
+    };
+    let count = |f: &[u8]| !f.is_empty() && f.iter().all(u8::is_ascii_digit);
+    fields.iter().all(|f| text(f))
+        || (fields.len() >= 4
+            && count(fields[0])
+            && count(fields[1])
+            && fields[2..].iter().all(|f| text(f)))
 }
 
 /// A field without the double quotes around it: `"0.5"` is the number 0.5, as spreadsheets
@@ -267,6 +281,23 @@ mod tests {
             parse_csv(b"a,b\n").unwrap_err(),
             Error::Empty { input: "csv" }
         );
+        // scikit-learn's header (iris.csv, wine_data.csv): counts, then class names, whatever
+        // the rows' width.
+        let t = parse_csv(b"2,3,class_0,class_1\n1,2,3,0\n4,5,6,1\n").unwrap();
+        assert_eq!(
+            t.values,
+            ndarray::array![[1.0, 2.0, 3.0, 0.0], [4.0, 5.0, 6.0, 1.0]]
+        );
+        assert_eq!(t.lines, Some(vec![2, 3]));
+        // Two counts and no name, or a fractional count, are data, not that header.
+        assert!(matches!(
+            parse_csv(b"1.5,3,a\n1,2,3\n"),
+            Err(Error::Parse {
+                line: 1,
+                column: 7,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -156,7 +156,10 @@ pub struct Report {
     pub perplexity: f64,
     /// Fraction of samples whose most probable class is the label's.
     pub accuracy: f64,
-    /// Fraction whose label is among the `top_k` most probable classes.
+    /// Fraction whose label is among the `top_k` most probable classes, with scikit-learn's
+    /// tie rule: among equal probabilities the higher class index ranks first, so a label
+    /// tied with a higher class is behind it (with ties, top-1 can differ from `accuracy`,
+    /// whose argmax takes the lowest index, as in scikit-learn).
     pub top_k_accuracy: f64,
     /// The k used.
     pub top_k: usize,
@@ -805,7 +808,15 @@ fn add_row(
     let truth = class.unwrap_or_else(|| argmax(ArrayView1::from(&y[..])));
     let guess = argmax(ArrayView1::from(&log_p[..]));
     let hit = (truth == guess) as u8 as f64;
-    let rank = log_p.iter().filter(|&&v| v > log_p[truth]).count();
+    // The label's rank as scikit-learn's `top_k_accuracy_score` orders classes: by score,
+    // and among equal scores the higher index first (so ties do not count in the label's
+    // favour, and a tied top-1 can differ from `accuracy`, whose argmax takes the lowest).
+    let own = log_p[truth];
+    let rank = log_p
+        .iter()
+        .enumerate()
+        .filter(|&(j, &v)| v > own || (v == own && j > truth))
+        .count();
     let brier = if binary {
         (p[1] - y[1]).powi(2)
     } else {
