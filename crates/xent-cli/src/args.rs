@@ -26,10 +26,12 @@ pub struct Cli {
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Logarithm base: 2 (bits), e (nats), 10 (bans) or any positive number ≠ 1.
-    #[arg(long, global = true, default_value = "e", value_parser = parse_base, allow_hyphen_values = true)]
-    pub base: Base,
-    /// Accept non-negative weights or counts and divide each row by its sum (as SciPy does).
+    /// Logarithm base of the information measures, logsumexp, `estimate` and `eval`: 2
+    /// (bits), e (nats, the default), 10 (bans) or any positive number ≠ 1.
+    #[arg(long, global = true, value_parser = parse_base, allow_hyphen_values = true)]
+    pub base: Option<Base>,
+    /// Accept non-negative weights or counts and divide each row by its sum (as SciPy does),
+    /// for the information measures and `eval`.
     #[arg(long, global = true)]
     pub normalize: bool,
     /// Print one JSON object on stdout instead of text.
@@ -39,6 +41,13 @@ pub struct Common {
     /// naming it, not a buffer that grows without end.
     #[arg(long, global = true, default_value = "1G", value_parser = limits::parse_bytes)]
     pub max_line_bytes: u64,
+}
+
+impl Common {
+    /// The base given, or e.
+    pub fn base(&self) -> Base {
+        self.base.unwrap_or(Base::NATS)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -360,6 +369,14 @@ pub struct PredictArgs {
     /// Write the predictions here (.npy, else CSV); default: standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Write class probabilities (one column per class, named class_0, class_1, … in CSV)
+    /// instead of the predicted class: what `xent eval --pred` reads.
+    #[arg(long, conflicts_with = "logits")]
+    pub proba: bool,
+    /// Write the logits (one column per class; one for logistic regression) instead of the
+    /// predicted class: `xent eval --pred … --from-logits` reads them.
+    #[arg(long)]
+    pub logits: bool,
 }
 
 /// `xent bench`.
@@ -435,6 +452,10 @@ pub struct EvalArgs {
     /// Labels: one column of class indices, or rows of the predictions' width (one-hot or soft).
     #[arg(long, allow_hyphen_values = true)]
     pub labels: String,
+    /// Take the class indices from this column of LABELS (0-based; negative counts from the
+    /// end, -1 the last): the data set a model was trained on, label column and all.
+    #[arg(long, allow_hyphen_values = true)]
+    pub label_column: Option<isize>,
     /// The predictions are logits.
     #[arg(long, conflicts_with = "from_log_probs")]
     pub from_logits: bool,

@@ -101,10 +101,14 @@ impl RowInput {
     /// Bytes consumed so far, and the total when it is known (a file on disk).
     pub fn progress(&self) -> (u64, Option<u64>) {
         match (&self.rows, &self.source) {
-            (Rows::Stream(reader), Source::Csv(path) | Source::Npy(path)) => (
-                reader.bytes_read(),
-                std::fs::metadata(path).ok().map(|m| m.len()),
-            ),
+            (Rows::Stream(reader), Source::Csv(path) | Source::Npy(path))
+                if !reader.is_compressed() =>
+            {
+                (
+                    reader.bytes_read(),
+                    std::fs::metadata(path).ok().map(|m| m.len()),
+                )
+            }
             (Rows::Stream(reader), _) => (reader.bytes_read(), None),
             (Rows::Whole { .. }, _) => (0, None),
         }

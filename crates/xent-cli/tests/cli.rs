@@ -1046,3 +1046,138 @@ fn iris_and_wine_train_as_shipped_to_scikit_learns_accuracy_with_default_flags()
     let out = ok(&["train", "--json", "--data", &format!("csv:{dir}/iris.csv")]);
     assert_eq!(out.lines().count(), 101, "100 epochs and the final line");
 }
+
+#[test]
+fn train_predict_proba_and_eval_chain_on_iris() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/iris.csv");
+    let spec = format!("csv:{data}");
+    let model = temp_file("chain", "model.json", b"");
+    let probs = model.with_file_name("p.csv");
+    let logits = model.with_file_name("z.npy");
+    let (m, p, z) = (
+        model.to_str().unwrap(),
+        probs.to_str().unwrap(),
+        logits.to_str().unwrap(),
+    );
+    ok(&["train", "--data", &spec, "--save", m]);
+    // predict prints its summary on stderr once the file is written.
+    let o = xent(&[
+        "predict", "--model", m, "--data", &spec, "--proba", "--out", p,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&probs).unwrap();
+    let mut lines = written.lines();
+    assert_eq!(lines.next(), Some("class_0,class_1,class_2"));
+    assert_eq!(lines.count(), 150);
+    // eval reads predict's file as it is and takes the labels from the data set's last column.
+    let report: serde_json::Value = serde_json::from_str(&ok(&[
+        "eval",
+        "--pred",
+        p,
+        "--labels",
+        data,
+        "--label-column",
+        "-1",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(report["n_samples"], 150);
+    let accuracy = report["accuracy"].as_f64().unwrap();
+    assert!(accuracy > 0.9, "{report}");
+    // The same model's logits give the same report, from NPY with --from-logits.
+    let o = xent(&[
+        "predict", "--model", m, "--data", &spec, "--logits", "--out", z,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let from_logits: serde_json::Value = serde_json::from_str(&ok(&[
+        "eval",
+        "--pred",
+        z,
+        "--from-logits",
+        "--labels",
+        data,
+        "--label-column",
+        "4",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(from_logits["accuracy"].as_f64(), Some(accuracy));
+    let (a, b) = (
+        report["log_loss"].as_f64().unwrap(),
+        from_logits["log_loss"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() < 1e-6, "{a} {b}");
+    let err = fails(
+        &["eval", "--pred", p, "--labels", data, "--label-column", "5"],
+        2,
+    );
+    assert!(
+        err.contains("--label-column 5:") && err.contains("has 5 columns"),
+        "{err}"
+    );
+    let err = fails(
+        &[
+            "predict", "--model", m, "--data", &spec, "--proba", "--logits",
+        ],
+        2,
+    );
+    assert!(err.contains("--proba") && err.contains("--logits"), "{err}");
+}
+
+#[test]
+fn predict_proba_is_for_classifiers() {
+    let model = temp_file("proba-linear", "m.json", b"");
+    let m = model.to_str().unwrap();
+    ok(&["train", "--data", "synthetic-linear", "--save", m]);
+    let err = fails(
+        &[
+            "predict",
+            "--model",
+            m,
+            "--data",
+            "synthetic-linear",
+            "--proba",
+        ],
+        2,
+    );
+    assert!(err.contains("--proba is for classifiers"), "{err}");
+}
+
+#[test]
+fn gzip_and_space_delimited_tables_train_as_plain_csv() {
+    // The embedded digits' own file, gzip'd: the same model as the embedded data.
+    let gz = concat!(env!("CARGO_MANIFEST_DIR"), "/../xent/data/digits.csv.gz");
+    let from_gz = trained(&["--data", &format!("csv:{gz}")]);
+    let embedded = trained(&[]);
+    assert_eq!(from_gz["test_loss"], embedded["test_loss"]);
+    assert_eq!(from_gz["test_accuracy"], embedded["test_accuracy"]);
+    // np.savetxt's output (one space) and aligned columns (runs of spaces).
+    let rows: String = (0..40)
+        .map(|i| {
+            let (x, y) = (i as f64 / 10.0, (i % 7) as f64);
+            format!("{x:.1}  {y:.1} {}\n", usize::from(x > 2.0))
+        })
+        .collect();
+    let txt = temp_file("spaces", "xy.txt", rows.as_bytes());
+    let last = trained(&["--data", &format!("csv:{}", txt.to_str().unwrap())]);
+    assert!(last["test_accuracy"].as_f64().unwrap() >= 0.75, "{last}");
+}
+
+#[test]
+fn global_flags_are_refused_where_they_do_not_apply() {
+    let err = fails(&["softmax", "1,2,3", "--log", "--base", "2"], 2);
+    assert!(
+        err.contains("--base does not apply to `xent softmax`"),
+        "{err}"
+    );
+    let err = fails(&["train", "--normalize"], 2);
+    assert!(
+        err.contains("--normalize does not apply to `xent train`"),
+        "{err}"
+    );
+    // Where they apply they still work, before or after the subcommand.
+    assert_eq!(
+        ok(&["--base", "2", "entropy", "0.5,0.5"]),
+        ok(&["entropy", "0.5,0.5", "--base", "2"])
+    );
+}

@@ -9,7 +9,6 @@ use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use xent::data::TableReader;
-use xent::Base;
 
 /// Writes the seeded probabilities (8 decimals, as `numpy.savetxt(fmt="%.8f")`) and labels.
 fn write_inputs(dir: &Path, n: usize, k: usize) -> std::io::Result<[PathBuf; 4]> {
@@ -47,6 +46,7 @@ fn eval_args(pred: &Path, labels: &Path) -> EvalArgs {
     EvalArgs {
         pred: pred.display().to_string(),
         labels: labels.display().to_string(),
+        label_column: None,
         from_logits: false,
         from_log_probs: false,
         bins: 15,
@@ -79,7 +79,7 @@ pub fn eval_files(ctx: &Context, size: &str, n: usize, k: usize) -> Vec<Value> {
     };
     // Probabilities printed with 8 decimals sum to 1 within 1e-7; the default check applies.
     let common = Common {
-        base: Base::NATS,
+        base: None,
         normalize: false,
         json: true,
         max_line_bytes: xent::data::DEFAULT_MAX_LINE_BYTES,

@@ -66,15 +66,15 @@ pub fn run(common: &Common, what: &EstimateKind) -> Result<String, Failure> {
             )));
         }
     }
-    let unit = common.base.unit();
+    let unit = common.base().unit();
     let estimate = |e: Estimator| {
         let result = match bootstrap {
             Some(r) => entropy_with_bootstrap(&counts, e, *r, seed).map(|est| Estimate {
-                value: common.base.from_nats(est.value),
-                sd: est.sd.map(|sd| common.base.from_nats(sd)),
+                value: common.base().from_nats(est.value),
+                sd: est.sd.map(|sd| common.base().from_nats(sd)),
                 ..est
             }),
-            None => entropy_in_base(&counts, e, common.base),
+            None => entropy_in_base(&counts, e, common.base()),
         };
         result.map_err(|err| match err {
             xent::Error::ZeroSum { .. } => Failure::data("counts: every count is 0"),
@@ -282,7 +282,7 @@ fn mutual_information(
         }
         (None, None) => return Err(Failure::usage("give TABLE or --samples FILE")),
     };
-    let value = common.base.from_nats(nats);
+    let value = common.base().from_nats(nats);
     Ok(if common.json {
         format!(
             "{}\n",
@@ -292,7 +292,7 @@ fn mutual_information(
         format!(
             "I(X;Y) = {} {} ({}); Pearson's chi-squared = {} with {dof} degrees of freedom\n",
             Shortest(value),
-            common.base.unit(),
+            common.base().unit(),
             method.name(),
             Shortest(chi2)
         )

@@ -65,7 +65,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, Failure>>(2);
         let (pred, labels, weights, bar) = (&mut pred, &mut labels, weights.as_mut(), &bar);
         scope.spawn(move || {
-            if let Err(failure) = read_batches(pred, labels, weights, bar, &tx) {
+            if let Err(failure) = read_batches(pred, labels, weights, args.label_column, bar, &tx) {
                 // The receiver may already have stopped on an error of its own.
                 let _ = tx.send(Err(failure));
             }
@@ -86,7 +86,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     if let Some(path) = &args.plot {
         plot::reliability_diagram(path, &report.bins).map_err(Failure::data)?;
     }
-    let base = common.base;
+    let base = common.base();
     let b = |nats: f64| base.from_nats(nats);
     if common.json {
         let object = json!({
@@ -191,6 +191,7 @@ fn read_batches(
     pred: &mut RowInput,
     labels: &mut RowInput,
     mut weights: Option<&mut RowInput>,
+    label_column: Option<isize>,
     bar: &ProgressBar,
     tx: &std::sync::mpsc::SyncSender<Result<Batch, Failure>>,
 ) -> Result<(), Failure> {
@@ -198,7 +199,10 @@ fn read_batches(
     let mut max_rows = 1;
     while let Some(x) = pred.next(max_rows)? {
         max_rows = (CHUNK_VALUES / x.ncols().max(1)).max(1);
-        let y = next_matching(labels, pred, x.nrows())?;
+        let mut y = next_matching(labels, pred, x.nrows())?;
+        if let Some(column) = label_column {
+            y = select_column(y, column, labels)?;
+        }
         let w = match weights.as_deref_mut() {
             Some(input) => Some(next_matching(input, pred, x.nrows())?.into_iter().collect()),
             None => None,
@@ -230,6 +234,24 @@ fn read_batches(
         }
     }
     Ok(())
+}
+
+/// Column `column` of a chunk of labels (negative: from the end), as a single column.
+fn select_column(y: Array2<f64>, column: isize, labels: &RowInput) -> Result<Array2<f64>, Failure> {
+    let cols = y.ncols();
+    let index = if column < 0 {
+        cols.checked_sub(column.unsigned_abs())
+    } else {
+        Some(column as usize).filter(|&c| c < cols)
+    };
+    match index {
+        Some(c) => Ok(y.column(c).to_owned().insert_axis(ndarray::Axis(1))),
+        None => Err(Failure::usage(format!(
+            "--label-column {column}: {} has {cols} column{}",
+            labels.describe(),
+            if cols == 1 { "" } else { "s" }
+        ))),
+    }
 }
 
 /// Evaluates one batch, naming the file, line and field of a bad value.

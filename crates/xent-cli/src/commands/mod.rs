@@ -19,6 +19,7 @@ use xent::{Base, InputPolicy};
 
 /// Runs the parsed command line, writing its results to `out`.
 pub fn run(cli: &Cli, out: &mut Stdout) -> Result<(), Failure> {
+    check_global_flags(cli)?;
     match &cli.command {
         // Training prints its table as it goes; prediction its summary after its output.
         Command::Train(args) => return train::run(&cli.common, args, out),
@@ -29,17 +30,65 @@ pub fn run(cli: &Cli, out: &mut Stdout) -> Result<(), Failure> {
     out.write(&text)
 }
 
+/// `--base` and `--normalize` are accepted anywhere on the line (they are global), but a
+/// command they do not apply to rejects them (exit 2) instead of printing what it would
+/// have printed without them.
+fn check_global_flags(cli: &Cli) -> Result<(), Failure> {
+    let (name, base, normalize): (&str, Result<(), &str>, bool) = match &cli.command {
+        Command::Entropy { .. } => ("entropy", Ok(()), true),
+        Command::CrossEntropy { .. } => ("cross-entropy", Ok(()), true),
+        Command::Kl { .. } => ("kl", Ok(()), true),
+        Command::Js { .. } => ("js", Ok(()), true),
+        Command::Perplexity { .. } => (
+            "perplexity",
+            Err("perplexity is the same number in every base"),
+            true,
+        ),
+        Command::MutualInformation { .. } => ("mutual-information", Ok(()), true),
+        Command::Logsumexp { .. } => ("logsumexp", Ok(()), false),
+        Command::Estimate { .. } => ("estimate", Ok(()), false),
+        Command::Eval(_) => ("eval", Ok(()), true),
+        Command::Softmax { .. } => (
+            "softmax",
+            Err("softmax --log gives natural logs (divide by ln b for base b)"),
+            false,
+        ),
+        Command::Loss { .. } => (
+            "loss",
+            Err("losses and their gradients are in nats, as PyTorch's"),
+            false,
+        ),
+        Command::Train(_) => ("train", Err("its losses are in nats"), false),
+        Command::Predict(_) => ("predict", Err("it prints classes or probabilities"), false),
+        Command::Bench(_) => ("bench", Err("it measures time"), false),
+        Command::Completions { .. } => ("completions", Err("it prints a script"), false),
+        Command::Man => ("man", Err("it prints a manual page"), false),
+    };
+    if let (Some(_), Err(why)) = (cli.common.base, base) {
+        return Err(Failure::usage(format!(
+            "--base does not apply to `xent {name}`: {why}"
+        )));
+    }
+    if cli.common.normalize && !normalize {
+        return Err(Failure::usage(format!(
+            "--normalize does not apply to `xent {name}`: it applies to the information \
+             measures and eval"
+        )));
+    }
+    Ok(())
+}
+
 /// Runs every command but `train`, and returns what to print.
 fn render(cli: &Cli) -> Result<String, Failure> {
     let common = &cli.common;
     let options = Options::new()
-        .base(common.base)
+        .base(common.base())
         .policy(if common.normalize {
             InputPolicy::Normalize
         } else {
             InputPolicy::Strict
         });
-    let unit = common.base.unit();
+    let unit = common.base().unit();
     match &cli.command {
         Command::Entropy { p } => unary(common, p, "H(P)", &unit, |p| options.entropy_rows(p)),
         Command::Perplexity { p } => unary(common, p, "PP(P)", "", |p| options.perplexity_rows(p)),
@@ -68,13 +117,13 @@ fn render(cli: &Cli) -> Result<String, Failure> {
         Command::Logsumexp { x } => {
             let x = Operand::load("X", x)?;
             let values = xent::activation::logsumexp_rows(x.table.values.view());
-            let values = values.mapv(|v| common.base.from_nats(v));
+            let values = values.mapv(|v| common.base().from_nats(v));
             Ok(output::scalars(
                 values.as_slice().expect("a fresh array is contiguous"),
                 x.is_vector(),
                 common.json,
                 "logsumexp(X)",
-                &unit_if_not_nats(common.base),
+                &unit_if_not_nats(common.base()),
             ))
         }
         Command::Loss { kind } => loss::run(common, kind),

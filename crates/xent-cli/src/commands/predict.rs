@@ -7,7 +7,7 @@ use crate::output::json_number;
 use crate::sink::Stdout;
 use ndarray::Array2;
 use serde_json::json;
-use xent::train::{ModelKind, Targets};
+use xent::train::{Dataset, Model, ModelKind, Targets};
 
 pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), Failure> {
     if let Some(path) = &args.out {
@@ -50,14 +50,30 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         ),
         _ => None,
     };
+    let scores = scores(args, &model, &data)?;
     let mut text = String::new();
-    if let Some(path) = &args.out {
-        let column = Array2::from_shape_fn((predictions.len(), 1), |(i, _)| predictions[i] as f64);
-        xent::data::write_table(path, column.view()).map_err(|e| Failure::data(e.to_string()))?;
-    } else if !common.json {
-        for p in &predictions {
-            text.push_str(&format!("{p}\n"));
+    match (&args.out, &scores) {
+        (Some(path), Some((names, table))) => {
+            xent::data::write_named_table(path, names, table.view())
+                .map_err(|e| Failure::data(e.to_string()))?;
         }
+        (Some(path), None) => {
+            let column =
+                Array2::from_shape_fn((predictions.len(), 1), |(i, _)| predictions[i] as f64);
+            xent::data::write_table(path, column.view())
+                .map_err(|e| Failure::data(e.to_string()))?;
+        }
+        (None, Some((names, table))) if !common.json => {
+            text.push_str(&names.join(","));
+            text.push('\n');
+            text.push_str(&xent::data::to_csv(table.view()));
+        }
+        (None, None) if !common.json => {
+            for p in &predictions {
+                text.push_str(&format!("{p}\n"));
+            }
+        }
+        (None, _) => {}
     }
     if common.json {
         let mut object = json!({ "samples": predictions.len() });
@@ -67,8 +83,22 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         if let Some(m) = mse {
             object["mse"] = json_number(m);
         }
-        if args.out.is_none() {
-            object["predictions"] = json!(predictions);
+        match (&args.out, &scores) {
+            (None, Some((_, table))) => {
+                let key = if args.proba {
+                    "probabilities"
+                } else {
+                    "logits"
+                };
+                let rows: Vec<Vec<serde_json::Value>> = table
+                    .rows()
+                    .into_iter()
+                    .map(|r| r.iter().map(|&v| json_number(v)).collect())
+                    .collect();
+                object[key] = json!(rows);
+            }
+            (None, None) => object["predictions"] = json!(predictions),
+            (Some(_), _) => {}
         }
         text.push_str(&format!("{object}\n"));
     } else {
@@ -85,4 +115,39 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         return Ok(());
     }
     out.write(&text)
+}
+
+/// A table of scores, one row per sample, and the names of its columns.
+type Scores = (Vec<String>, Array2<f64>);
+
+/// The probabilities (`--proba`) or logits (`--logits`) of every sample with their column
+/// names, or `None` for the predicted classes.
+fn scores(args: &PredictArgs, model: &Model, data: &Dataset) -> Result<Option<Scores>, Failure> {
+    if !(args.proba || args.logits) {
+        return Ok(None);
+    }
+    if model.kind == ModelKind::Linear {
+        let flag = if args.proba { "--proba" } else { "--logits" };
+        return Err(Failure::usage(format!(
+            "{flag} is for classifiers; {} is a linear regression model",
+            args.model.display()
+        )));
+    }
+    let x = data.features.view();
+    let compute = |e: xent::Error| Failure::data(format!("{}: {e}", args.model.display()));
+    let (table, prefix) = if args.proba {
+        (model.probabilities(x).map_err(compute)?, "class")
+    } else {
+        (model.logits(x).map_err(compute)?, "logit")
+    };
+    let names = match (model.kind, args.proba) {
+        (ModelKind::Logistic, false) => vec!["logit".to_string()],
+        _ => (0..table.ncols())
+            .map(|k| format!("{prefix}_{k}"))
+            .collect(),
+    };
+    // Each f32 as its shortest decimal (0.98538494, not the 0.9853849411010742 of its f64
+    // widening): the same number to the model's precision, and a file people can read.
+    let shortest = |v: f32| v.to_string().parse::<f64>().unwrap_or(f64::from(v));
+    Ok(Some((names, table.mapv(shortest))))
 }

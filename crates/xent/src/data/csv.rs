@@ -10,10 +10,11 @@ use ndarray::Array2;
 /// (any case) are numbers.
 ///
 /// The delimiter is detected from the first row: a tab or a semicolon when the row has one
-/// and no comma, else a comma. A first row in which no field is a number is a header and is
-/// skipped, as is scikit-learn's header of its bundled data sets (two counts, then class
-/// names: `150,4,setosa,versicolor,virginica`); any other row mixing numbers and text is an
-/// error, not a header.
+/// and no comma, else a run of spaces when its fields stand apart (NumPy's `savetxt`), else
+/// a comma. A first row in which no field is a number is a header and is skipped, as is
+/// scikit-learn's header of its bundled data sets (two counts, then class names:
+/// `150,4,setosa,versicolor,virginica`); any other row mixing numbers and text is an error,
+/// not a header.
 ///
 /// # Errors
 /// - [`Error::Parse`] with the 1-based line and column of a field that is not a number;
@@ -100,8 +101,7 @@ impl LineParser {
             return Ok(false);
         }
         let before = out.len();
-        let mut start = 0;
-        for field in line.split(|&b| b == delimiter) {
+        for field in split_fields(line, delimiter) {
             let number = unquote(field.trim_ascii());
             let parsed = std::str::from_utf8(number)
                 .ok()
@@ -110,11 +110,12 @@ impl LineParser {
                 Some(value) => out.push(value),
                 None => {
                     out.truncate(before);
+                    // The field's place in the line, from where its bytes lie in it.
+                    let start = field.as_ptr() as usize - line.as_ptr() as usize;
                     let leading = field.len() - field.trim_ascii_start().len();
                     return Err(field_error(line, line_no, start + leading, number));
                 }
             }
-            start += field.len() + 1;
         }
         let count = out.len() - before;
         match self.width {
@@ -138,8 +139,7 @@ impl LineParser {
 /// sample and feature counts as integers, then two or more class names; with one name it
 /// stays an error, as `1,2,x` most likely is a row).
 fn is_header(line: &[u8], delimiter: u8) -> bool {
-    let fields: Vec<&[u8]> = line
-        .split(|&b| b == delimiter)
+    let fields: Vec<&[u8]> = split_fields(line, delimiter)
         .map(|f| unquote(f.trim_ascii()))
         .collect();
     let text = |f: &[u8]| {
@@ -213,12 +213,25 @@ pub fn to_csv(values: ndarray::ArrayView2<'_, f64>) -> String {
     text
 }
 
-/// A tab or a semicolon when the line has one and no comma; a comma otherwise.
+/// A comma, else a tab or a semicolon when the line has one, else a space when the line
+/// has fields apart (NumPy's `savetxt`); a comma for a single field.
 fn detect_delimiter(line: &[u8]) -> u8 {
     [b',', b'\t', b';']
         .into_iter()
         .find(|d| line.contains(d))
-        .unwrap_or(b',')
+        .unwrap_or(if line.trim_ascii().contains(&b' ') {
+            b' '
+        } else {
+            b','
+        })
+}
+
+/// A line's fields: split at `delimiter`, or with a space, at every run of spaces (as NumPy's
+/// `loadtxt` reads `savetxt`'s output), so that aligned columns parse.
+fn split_fields(line: &[u8], delimiter: u8) -> impl Iterator<Item = &[u8]> {
+    let runs = delimiter == b' ';
+    line.split(move |&b| b == delimiter)
+        .filter(move |f| !(runs && f.is_empty()))
 }
 
 #[cfg(test)]
@@ -280,6 +293,17 @@ mod tests {
         assert_eq!(
             parse_csv(b"a,b\n").unwrap_err(),
             Error::Empty { input: "csv" }
+        );
+        // NumPy's savetxt: one space; aligned columns: runs of them.
+        let t = parse_csv(b"1.0 2.5 0\n  3.0   4e-1 1\n").unwrap();
+        assert_eq!(t.values, ndarray::array![[1.0, 2.5, 0.0], [3.0, 0.4, 1.0]]);
+        assert_eq!(
+            parse_csv(b"1 2\n3  x\n").unwrap_err(),
+            Error::Parse {
+                line: 2,
+                column: 4,
+                text: "x".into()
+            }
         );
         // scikit-learn's header (iris.csv, wine_data.csv): counts, then class names, whatever
         // the rows' width.

@@ -219,3 +219,38 @@ pub fn write_table(path: &Path, values: ndarray::ArrayView2<'_, f64>) -> Result<
     };
     write_atomically(path, |w| w.write_all(&bytes))
 }
+
+/// [`write_table`] with a name for each column: CSV gets them as its first line (which the
+/// readers skip as a header, so names must not be numbers), NPY has no place for them.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when there is not one name per column; [`Error::Io`] when the
+/// file cannot be written.
+///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join(format!("xent-doc-named-{}.csv", std::process::id()));
+/// let p = ndarray::array![[0.25, 0.75], [0.5, 0.5]];
+/// xent::data::write_named_table(&path, &["class_0".into(), "class_1".into()], p.view())?;
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "class_0,class_1\n0.25,0.75\n0.5,0.5\n");
+/// assert_eq!(xent::data::read_table(&path)?.values, p);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn write_named_table(
+    path: &Path,
+    names: &[String],
+    values: ndarray::ArrayView2<'_, f64>,
+) -> Result<(), Error> {
+    crate::layout::ensure_same_shape("column names", &[values.ncols()], &[names.len()])?;
+    let is_npy = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
+    if is_npy {
+        return write_table(path, values);
+    }
+    let mut text = names.join(",");
+    text.push('\n');
+    text.push_str(&to_csv(values));
+    write_atomically(path, |w| w.write_all(text.as_bytes()))
+}

@@ -67,6 +67,7 @@ pub struct TableReader {
     rows_read: usize,
     bytes_read: u64,
     max_line_bytes: u64,
+    compressed: bool,
 }
 
 /// The longest line a [`TableReader`] takes by default: 1 GiB. A longer line (an endless
@@ -137,10 +138,21 @@ impl TableReader {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
         if !is_npy {
-            return Ok(TableReader::from_csv(
-                BufReader::with_capacity(1 << 16, file),
-                delimiter,
-            ));
+            let mut reader = BufReader::with_capacity(1 << 16, file);
+            // gzip's magic bytes, whatever the name: `digits.csv.gz` reads as its CSV, a
+            // stream decompressed as it is parsed (memory stays bounded by the line limit).
+            if reader
+                .fill_buf()
+                .map_err(io_error)?
+                .starts_with(&[0x1f, 0x8b])
+            {
+                let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+                let mut table =
+                    TableReader::from_csv(BufReader::with_capacity(1 << 16, decoder), delimiter);
+                table.compressed = true;
+                return Ok(table);
+            }
+            return Ok(TableReader::from_csv(reader, delimiter));
         }
         let file_len = file.metadata().map_err(io_error)?.len();
         let mut reader = BufReader::with_capacity(1 << 16, file);
@@ -155,6 +167,7 @@ impl TableReader {
             },
             rows_read: 0,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            compressed: false,
         })
     }
 
@@ -232,6 +245,7 @@ impl TableReader {
             rows_read: 0,
             bytes_read: 0,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            compressed: false,
         }
     }
 
@@ -248,6 +262,12 @@ impl TableReader {
     /// Bytes of the source consumed so far (for progress reports).
     pub fn bytes_read(&self) -> u64 {
         self.bytes_read
+    }
+
+    /// `true` when the file was gzip-compressed: [`bytes_read`](Self::bytes_read) counts
+    /// the decompressed bytes, which the file's size does not bound.
+    pub fn is_compressed(&self) -> bool {
+        self.compressed
     }
 
     /// The next chunk of at most `max_rows` rows (at least one row is read when `max_rows`
