@@ -1,8 +1,8 @@
 //! The command line's grammar.
 
 use crate::choices::{
-    parse_delimiter, parse_estimator, parse_scale, MiMethod, ModelChoice, ReductionChoice,
-    ScaleChoice,
+    parse_delimiter, parse_estimator, parse_scale, parse_zero_division, MiMethod, ModelChoice,
+    ReductionChoice, ScaleChoice,
 };
 use crate::limits::{self, bounded};
 use clap::{Args, Parser, Subcommand};
@@ -477,6 +477,10 @@ pub struct EvalArgs {
     /// Write a reliability diagram (.svg or .png).
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// The precision, recall or F1 of a class with nothing to divide by: 0, 1 or nan (as
+    /// scikit-learn's zero_division; nan leaves the class out of the averages).
+    #[arg(long, default_value = "0", value_parser = parse_zero_division)]
+    pub zero_division: f64,
     /// The CSV delimiter: one character, `tab` or `space` (default: detected from the
     /// first line).
     #[arg(long, value_parser = parse_delimiter)]

@@ -120,6 +120,16 @@ pub fn parse_estimator(text: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Parses `eval --zero-division`: 0, 1 or nan.
+pub fn parse_zero_division(text: &str) -> Result<f64, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "0" => Ok(0.0),
+        "1" => Ok(1.0),
+        "nan" => Ok(f64::NAN),
+        _ => Err("use 0, 1 or nan".into()),
+    }
+}
+
 /// Parses `--delimiter`: one ASCII character, `tab` or `space`.
 pub fn parse_delimiter(text: &str) -> Result<u8, String> {
     let byte = match text {

@@ -1084,6 +1084,21 @@ fn train_predict_proba_and_eval_chain_on_iris() {
     assert_eq!(report["n_samples"], 150);
     let accuracy = report["accuracy"].as_f64().unwrap();
     assert!(accuracy > 0.9, "{report}");
+    // scikit-learn's classification report: micro averages are the accuracy; the confusion
+    // matrix (rows: labels) holds every sample, 50 per class.
+    assert_eq!(report["micro_avg"]["f1"].as_f64(), Some(accuracy));
+    assert!(report["macro_avg"]["precision"].as_f64().unwrap() > 0.9);
+    let confusion = report["confusion_matrix"].as_array().unwrap();
+    assert_eq!(confusion.len(), 3);
+    for row in confusion {
+        let cells: Vec<f64> = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(cells.iter().sum::<f64>(), 50.0);
+    }
     // The same model's logits give the same report, from NPY with --from-logits.
     let o = xent(&[
         "predict", "--model", m, "--data", &spec, "--logits", "--out", z,

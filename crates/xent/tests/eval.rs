@@ -575,3 +575,97 @@ fn top_k_breaks_ties_as_scikit_learn() {
         }
     }
 }
+
+#[test]
+fn precision_recall_f1_and_confusion_match_scikit_learn() {
+    // tests/data/sklearn_classification.json, from tools/golden/sklearn_classification.py
+    // (scikit-learn 1.9.1): macro, weighted and micro averages, per-class values and the
+    // confusion matrix, with sample weights and with classes never predicted or never true.
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("data/sklearn_classification.json")).unwrap();
+    assert_eq!(cases.len(), 4);
+    for c in &cases {
+        let id = c["id"].as_str().unwrap();
+        let p = common::matrix(&c["proba"]);
+        let labels: Vec<usize> = common::vector(&c["labels"])
+            .iter()
+            .map(|&v| v as usize)
+            .collect();
+        let weights = c["weights"]
+            .as_array()
+            .map(|_| common::vector(&c["weights"]));
+        let o = Options::new()
+            .zero_division(c["zero_division"].as_f64().unwrap())
+            .tolerance(1e-9);
+        let r = evaluate(
+            Predictions::Probabilities(p.view()),
+            Labels::Classes(&labels),
+            weights.as_deref(),
+            &o,
+        )
+        .unwrap();
+        for (name, got) in [
+            ("macro", r.macro_average),
+            ("weighted", r.weighted_average),
+            ("micro", r.micro_average),
+        ] {
+            let want = common::vector(&c[name]);
+            let got = [got.precision, got.recall, got.f1];
+            common::prec::assert_all_close(&got, &want, &format!("{id} {name}"));
+        }
+        let pc = &c["per_class"];
+        let column = |f: fn(&xent::eval::ClassReport) -> f64| -> Vec<f64> {
+            r.per_class.iter().map(f).collect()
+        };
+        common::prec::assert_all_close(
+            &column(|c| c.precision),
+            &common::vector(&pc["precision"]),
+            id,
+        );
+        common::prec::assert_all_close(&column(|c| c.recall), &common::vector(&pc["recall"]), id);
+        common::prec::assert_all_close(&column(|c| c.f1), &common::vector(&pc["f1"]), id);
+        common::prec::assert_all_close(&column(|c| c.support), &common::vector(&pc["support"]), id);
+        let confusion = r.confusion.expect("4 classes have a confusion matrix");
+        let want = common::matrix(&c["confusion"]);
+        let (got, want): (Vec<f64>, Vec<f64>) = (
+            confusion.iter().copied().collect(),
+            want.iter().copied().collect(),
+        );
+        common::prec::assert_all_close(&got, &want, &format!("{id} confusion"));
+    }
+}
+
+#[test]
+fn zero_division_is_0_1_or_nan() {
+    let p = array![[0.5, 0.5]];
+    for z in [0.5, -1.0, f64::INFINITY] {
+        let err = evaluate(
+            Predictions::Probabilities(p.view()),
+            Labels::Classes(&[0]),
+            None,
+            &Options::new().zero_division(z),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidParameter {
+                    name: "zero division",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+    // NaN leaves the undefined classes out of the averages: class 1 is neither true nor
+    // predicted here, so the macro average is class 0's precision 1.
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0]),
+        None,
+        &Options::new().zero_division(f64::NAN),
+    )
+    .unwrap();
+    assert!(r.per_class[1].precision.is_nan());
+    assert_eq!(r.macro_average.precision, 1.0);
+}

@@ -51,6 +51,7 @@ fn eval_args(pred: &Path, labels: &Path) -> EvalArgs {
         from_log_probs: false,
         bins: 15,
         top_k: 5,
+        zero_division: 0.0,
         sample_weight: None,
         clip: None,
         plot: None,

@@ -46,6 +46,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     let mut options = Options::new()
         .bins(args.bins)
         .top_k(args.top_k)
+        .zero_division(args.zero_division)
         .normalize(common.normalize);
     if let Some(eps) = args.clip {
         options = options.clip(eps);
@@ -103,6 +104,9 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             "mean_kl": json_number(b(report.mean_kl)),
             "n_samples": report.n_samples,
             "n_classes": report.n_classes,
+            "macro_avg": prf_json(&report.macro_average),
+            "weighted_avg": prf_json(&report.weighted_average),
+            "micro_avg": prf_json(&report.micro_average),
         });
         // The per-class list is written entry by entry: as one JSON tree, a million classes
         // would take gigabytes.
@@ -119,11 +123,25 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
                 "support": json_number(c.support),
                 "precision": json_number(c.precision),
                 "recall": json_number(c.recall),
+                "f1": json_number(c.f1),
                 "log_loss": json_number(b(c.log_loss)),
             });
             text.push_str(&entry.to_string());
         }
-        text.push_str("]}");
+        text.push(']');
+        if let Some(m) = &report.confusion {
+            // Rows are labels, columns predictions, as scikit-learn's confusion_matrix.
+            text.push_str(",\"confusion_matrix\":[");
+            for (i, row) in m.rows().into_iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                let cells: Vec<serde_json::Value> = row.iter().map(|&v| json_number(v)).collect();
+                text.push_str(&serde_json::Value::Array(cells).to_string());
+            }
+            text.push(']');
+        }
+        text.push('}');
         let object = text;
         return Ok(format!("{object}\n"));
     }
@@ -157,20 +175,56 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         format!("{:.6}", b(report.mean_kl)),
     );
     text.push_str(&format!(
-        "\n{:>5}  {:>9}  {:>9}  {:>9}  {:>9}\n",
-        "class", "support", "precision", "recall", "log-loss"
+        "\n{:>12}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}\n",
+        "class", "support", "precision", "recall", "F1", "log-loss"
     ));
     for c in &report.per_class {
         text.push_str(&format!(
-            "{:>5}  {:>9}  {:>9.4}  {:>9.4}  {:>9.4}\n",
+            "{:>12}  {:>9}  {:>9.4}  {:>9.4}  {:>9.4}  {:>9.4}\n",
             c.class,
             c.support,
             c.precision,
             c.recall,
+            c.f1,
             b(c.log_loss)
         ));
     }
+    for (name, a) in [
+        ("macro avg", &report.macro_average),
+        ("weighted avg", &report.weighted_average),
+        ("micro avg", &report.micro_average),
+    ] {
+        text.push_str(&format!(
+            "{name:>12}  {:>9}  {:>9.4}  {:>9.4}  {:>9.4}\n",
+            "", a.precision, a.recall, a.f1
+        ));
+    }
+    if let Some(m) = report
+        .confusion
+        .as_ref()
+        .filter(|m| m.nrows() <= PRINTED_CONFUSION)
+    {
+        text.push_str("\nconfusion matrix (rows: label, columns: predicted)\n");
+        for row in m.rows() {
+            let cells: Vec<String> = row.iter().map(|v| format!("{v:>7}")).collect();
+            text.push_str(&cells.join(" "));
+            text.push('\n');
+        }
+    }
     Ok(text)
+}
+
+/// The most classes whose confusion matrix the text report prints (JSON has it up to
+/// `xent::eval::MAX_CONFUSION_CLASSES`).
+const PRINTED_CONFUSION: usize = 20;
+
+/// Precision, recall and F1 as a JSON object.
+fn prf_json(a: &xent::eval::Prf) -> serde_json::Value {
+    json!({
+        "precision": json_number(a.precision),
+        "recall": json_number(a.recall),
+        "f1": json_number(a.f1),
+    })
 }
 
 /// One chunk of predictions with the same rows of labels and weights, and the places errors

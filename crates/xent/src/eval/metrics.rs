@@ -1,5 +1,6 @@
 //! The metrics themselves.
 
+use super::classification::{averages, class_scores, ClassCounts, Prf};
 use crate::activation::{LogSoftmax, RowActivation};
 use crate::kernels::{cross_entropy_log_nats, entropy_log_nats, kl_log_nats, CompensatedSum};
 use crate::kernels::{for_blocks, tiling::EVAL_BLOCK_VALUES};
@@ -59,6 +60,7 @@ pub struct Options {
     clip: Option<f64>,
     normalize: bool,
     tolerance: f64,
+    zero_division: f64,
     par: Par,
 }
 
@@ -70,6 +72,7 @@ impl Default for Options {
             clip: None,
             normalize: false,
             tolerance: 1e-4,
+            zero_division: 0.0,
             par: Par::default(),
         }
     }
@@ -109,6 +112,16 @@ impl Options {
         Options { tolerance, ..self }
     }
 
+    /// The value of a precision, recall or F1 with nothing to divide by (a class never
+    /// predicted, or never present): 0 (the default, scikit-learn's), 1, or NaN (then left
+    /// out of the averages), as scikit-learn's `zero_division`.
+    pub fn zero_division(self, zero_division: f64) -> Options {
+        Options {
+            zero_division,
+            ..self
+        }
+    }
+
     /// Where the blocks of a chunk run (default: rayon's current pool; see [`Par`]). Every
     /// choice gives the same report.
     pub fn par(self, par: Par) -> Options {
@@ -136,11 +149,17 @@ pub struct ClassReport {
     pub class: usize,
     /// Samples whose (most probable) label is this class, weighted.
     pub support: f64,
-    /// Of the samples predicted as this class, the fraction that are (NaN if none are).
+    /// Samples predicted as this class (their most probable class), weighted.
+    pub predicted: f64,
+    /// Of the samples predicted as this class, the fraction that are
+    /// ([`Options::zero_division`] if none are predicted so).
     pub precision: f64,
-    /// Of the samples of this class, the fraction predicted as it (NaN if there are none).
+    /// Of the samples of this class, the fraction predicted as it
+    /// ([`Options::zero_division`] if there are none).
     pub recall: f64,
-    /// Mean log-loss, in nats, of the samples of this class.
+    /// 2·tp / (2·tp + fp + fn) ([`Options::zero_division`] when all three are 0).
+    pub f1: f64,
+    /// Mean log-loss, in nats, of the samples of this class (NaN if there are none).
     pub log_loss: f64,
 }
 
@@ -179,9 +198,22 @@ pub struct Report {
     pub n_classes: usize,
     /// Per-class metrics.
     pub per_class: Vec<ClassReport>,
+    /// Precision, recall and F1 averaged over the classes that occur among the labels or
+    /// the predictions (scikit-learn's `average="macro"`).
+    pub macro_average: Prf,
+    /// The same, weighted by support (`average="weighted"`).
+    pub weighted_average: Prf,
+    /// From the pooled counts (`average="micro"`): for single-label data, the accuracy.
+    pub micro_average: Prf,
+    /// The confusion matrix, weighted: row = the label's class, column = the predicted one
+    /// (scikit-learn's layout), for up to [`MAX_CONFUSION_CLASSES`] classes; `None` beyond.
+    pub confusion: Option<ndarray::Array2<f64>>,
     /// The reliability diagram.
     pub bins: Vec<Bin>,
 }
+
+/// The most classes whose confusion matrix a report holds (1024: 8 MiB of cells).
+pub const MAX_CONFUSION_CLASSES: usize = 1024;
 
 /// The metrics of [`evaluate`], accumulated over any number of chunks of samples, so that a
 /// file larger than memory can be evaluated a chunk at a time. Memory is O(classes + bins).
@@ -242,6 +274,8 @@ struct Sums {
     bins: Cells<3>,
     /// Per class: [support, predicted, true positives, Σ weight·loss].
     per_class: Cells<4>,
+    /// Per (label, predicted) pair, row-major, when the classes are few enough.
+    confusion: Option<Cells<1>>,
 }
 
 /// Sums per cell (a confidence bin, a class): dense for the evaluator's totals; for a block
@@ -313,6 +347,7 @@ impl Sums {
         Sums {
             bins: Cells::dense(bins),
             per_class: Cells::dense(classes),
+            confusion: (classes <= MAX_CONFUSION_CLASSES).then(|| Cells::dense(classes * classes)),
             ..Sums::default()
         }
     }
@@ -322,6 +357,8 @@ impl Sums {
         Sums {
             bins: Cells::for_block(bins, rows),
             per_class: Cells::for_block(classes, 2 * rows),
+            confusion: (classes <= MAX_CONFUSION_CLASSES)
+                .then(|| Cells::for_block(classes * classes, rows)),
             ..Sums::default()
         }
     }
@@ -348,6 +385,9 @@ impl Sums {
         self.kl.merge(other.kl);
         self.bins.merge(other.bins);
         self.per_class.merge(other.per_class);
+        if let (Some(mine), Some(theirs)) = (self.confusion.as_mut(), other.confusion) {
+            mine.merge(theirs);
+        }
     }
 }
 
@@ -382,6 +422,14 @@ impl Evaluator {
                 name: if options.bins == 0 { "bins" } else { "top-k" },
                 value: 0.0,
                 expected: "must be at least 1",
+            });
+        }
+        let z = options.zero_division;
+        if !(z == 0.0 || z == 1.0 || z.is_nan()) {
+            return Err(Error::InvalidParameter {
+                name: "zero division",
+                value: z,
+                expected: "0, 1 or NaN, as scikit-learn's zero_division",
             });
         }
         if options.bins > MAX_BINS {
@@ -553,19 +601,36 @@ impl Evaluator {
                 }
             })
             .collect();
-        let per_class = sums
-            .per_class
-            .into_dense()
-            .into_iter()
-            .enumerate()
-            .map(|(class, [support, predicted, tp, loss])| ClassReport {
-                class,
+        let zero_division = self.options.zero_division;
+        let dense = sums.per_class.into_dense();
+        let counts: Vec<ClassCounts> = dense
+            .iter()
+            .map(|&[support, predicted, tp, _]| ClassCounts {
+                tp,
+                predicted,
                 support,
-                precision: tp / predicted,
-                recall: tp / support,
-                log_loss: loss / support,
+                scores: class_scores(tp, predicted, support, zero_division),
             })
             .collect();
+        let [macro_average, weighted_average, micro_average] = averages(&counts, zero_division);
+        let per_class = counts
+            .iter()
+            .enumerate()
+            .map(|(class, c)| ClassReport {
+                class,
+                support: c.support,
+                predicted: c.predicted,
+                precision: c.scores.precision,
+                recall: c.scores.recall,
+                f1: c.scores.f1,
+                log_loss: dense[class][3] / c.support,
+            })
+            .collect();
+        let confusion = sums.confusion.map(|c| {
+            let cells: Vec<f64> = c.into_dense().into_iter().map(|[w]| w).collect();
+            ndarray::Array2::from_shape_vec((classes, classes), cells)
+                .expect("classes × classes cells")
+        });
         Ok(Report {
             log_loss,
             log_loss_se: (variance / self.rows as f64).sqrt(),
@@ -581,6 +646,10 @@ impl Evaluator {
             n_samples: self.rows,
             n_classes: classes,
             per_class,
+            macro_average,
+            weighted_average,
+            micro_average,
+            confusion,
             bins,
         })
     }
@@ -844,6 +913,9 @@ fn add_row(
     sums.per_class
         .add(truth, [weight, 0.0, weight * hit, weight * ce]);
     sums.per_class.add(guess, [0.0, weight, 0.0, 0.0]);
+    if let Some(confusion) = sums.confusion.as_mut() {
+        confusion.add(truth * p.len() + guess, [weight]);
+    }
 }
 
 /// Evaluates predictions against labels, optionally with one weight per sample.

@@ -1,7 +1,9 @@
 //! Evaluating a classifier's predictions: log-loss (cross-entropy) with its standard error,
 //! perplexity, accuracy and top-k accuracy, Brier score, calibration (ECE and MCE over
 //! equal-width confidence bins, as Guo et al. 2017), mean predictive entropy, mean KL from the
-//! label distribution, and per-class precision, recall and log-loss.
+//! label distribution, per-class precision, recall, F1 and log-loss with their macro,
+//! weighted and micro averages (scikit-learn's definitions, `zero_division` included), and the
+//! confusion matrix.
 //!
 //! [`evaluate`] takes everything at once; [`Evaluator`] takes it a chunk at a time in
 //! O(classes + bins) memory, for files larger than memory (read them with
@@ -29,9 +31,12 @@
 //! within [`Options::tolerance`] (1e-4) unless [`Options::normalize`] is set, and probabilities
 //! are clipped only when [`Options::clip`] says so, to [ε, 1 − ε] without renormalising.
 
+mod classification;
 mod metrics;
+
+pub use classification::Prf;
 
 pub use metrics::{
     evaluate, Bin, ClassReport, Evaluator, Labels, Options, Predictions, Report, MAX_BINS,
-    MAX_WEIGHT,
+    MAX_CONFUSION_CLASSES, MAX_WEIGHT,
 };
