@@ -114,6 +114,9 @@ pub enum Command {
     },
     /// Evaluate a classifier's predictions: log-loss, perplexity, accuracy, calibration.
     Eval(EvalArgs),
+    /// Fit temperature scaling on validation logits: the T whose softmax(z / T) has the least
+    /// log-loss, with the log-loss and ECE before and after.
+    Calibrate(CalibrateArgs),
     /// Entropy estimated from counts or samples, with bias-corrected estimators.
     Estimate {
         #[command(subcommand)]
@@ -377,6 +380,10 @@ pub struct PredictArgs {
     /// predicted class: `xent eval --pred … --from-logits` reads them.
     #[arg(long)]
     pub logits: bool,
+    /// Divide the logits by this temperature first (from `xent calibrate`): changes the
+    /// probabilities and logits written, never the predicted class.
+    #[arg(long, value_parser = parse_temperature)]
+    pub temperature: Option<f64>,
 }
 
 /// `xent bench`.
@@ -442,6 +449,24 @@ pub enum EstimateKind {
     },
 }
 
+/// `xent calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Validation logits, one row per sample (CSV or NPY; read once per step of the fit).
+    #[arg(long)]
+    pub logits: String,
+    /// Their labels: one column of class indices, or a column of a data set with
+    /// --label-column.
+    #[arg(long)]
+    pub labels: String,
+    /// Take the class indices from this column of LABELS (0-based; negative from the end).
+    #[arg(long, allow_hyphen_values = true)]
+    pub label_column: Option<isize>,
+    /// Equal-width confidence bins of the ECE reported before and after (1 to 1000000).
+    #[arg(long, default_value_t = 15, value_parser = bounded(1, limits::MAX_BINS))]
+    pub bins: usize,
+}
+
 /// `xent eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -477,6 +502,10 @@ pub struct EvalArgs {
     /// Write a reliability diagram (.svg or .png).
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// Also ROC-AUC and average precision, one-vs-rest with macro and weighted averages (as
+    /// scikit-learn's): exact, from every score kept and sorted (at most 2^24 rows × classes).
+    #[arg(long)]
+    pub auc: bool,
     /// The precision, recall or F1 of a class with nothing to divide by: 0, 1 or nan (as
     /// scikit-learn's zero_division; nan leaves the class out of the averages).
     #[arg(long, default_value = "0", value_parser = parse_zero_division)]

@@ -82,9 +82,9 @@ pub fn check_extension(path: &Path) -> Result<bool, String> {
 
 const SIZE: (u32, u32) = (1000, 420);
 
-/// DejaVu Sans Mono (Bitstream Vera licence, `assets/DejaVu-LICENSE.txt`), compiled in so
-/// that plots have text on every machine, fonts installed or not.
-static FONT: &[u8] = include_bytes!("../assets/DejaVuSansMono.ttf");
+/// DejaVu Sans (Bitstream Vera licence, `assets/DejaVu-LICENSE.txt`), compiled in so that
+/// plots have text on every machine, fonts installed or not.
+static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
 /// Registers the embedded font as the "sans-serif" family the charts use (once).
 fn register_font() -> Result<(), String> {
@@ -202,23 +202,28 @@ fn panel<DB: DrawingBackend>(
         .map_err(|e| e.to_string())
 }
 
-/// A reliability diagram: accuracy against mean confidence per bin, with the diagonal of
-/// perfect calibration.
-pub fn reliability_diagram(path: &Path, bins: &[Bin]) -> Result<(), String> {
+/// The reliability diagram of `bins` (Guo et al. 2017): per confidence bin, the accuracy as a
+/// bar and its gap to the bin's mean confidence shaded, the diagonal of perfect calibration,
+/// ECE and MCE in the title, and beneath, the share of the samples in each bin. SVG or PNG,
+/// by the file's extension.
+pub fn reliability_diagram(path: &Path, bins: &[Bin], ece: f64, mce: f64) -> Result<(), String> {
     let png = check_extension(path)?;
     register_font()?;
+    let size = (600, 640);
     if png {
         write_png(path, |temp| {
             draw_reliability(
-                BitMapBackend::new(temp, (560, 520)).into_drawing_area(),
+                BitMapBackend::new(temp, size).into_drawing_area(),
                 bins,
+                (ece, mce),
             )
         })
     } else {
         let mut svg = String::new();
         draw_reliability(
-            SVGBackend::with_string(&mut svg, (560, 520)).into_drawing_area(),
+            SVGBackend::with_string(&mut svg, size).into_drawing_area(),
             bins,
+            (ece, mce),
         )
         .map_err(|e| cannot_write(path, &e))?;
         write_svg(path, &svg)
@@ -228,35 +233,117 @@ pub fn reliability_diagram(path: &Path, bins: &[Bin]) -> Result<(), String> {
 fn draw_reliability<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     bins: &[Bin],
+    (ece, mce): (f64, f64),
 ) -> Result<(), String> {
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let fail = |e: &dyn std::fmt::Display| e.to_string();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let (top, bottom) = root.split_vertically(470);
     let width = 1.0 / bins.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(&root)
-        .caption("reliability diagram", ("sans-serif", 22))
+    // A sliver between bars, so that neighbouring bins read as bins.
+    let pad = width * 0.06;
+    let filled: Vec<&Bin> = bins.iter().filter(|b| b.weight > 0.0).collect();
+    let ticks = |v: &f64| format!("{v:.1}");
+    let mut chart = ChartBuilder::on(&top)
+        .caption(
+            format!("reliability diagram: ECE {ece:.4}, MCE {mce:.4}"),
+            ("sans-serif", 20),
+        )
         .margin(12)
-        .x_label_area_size(36)
+        .x_label_area_size(30)
         .y_label_area_size(50)
         .build_cartesian_2d(0.0..1.0, 0.0..1.0)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| fail(&e))?;
     chart
         .configure_mesh()
-        .x_desc("confidence")
+        .x_label_formatter(&ticks)
+        .y_label_formatter(&ticks)
         .y_desc("accuracy")
+        .light_line_style(WHITE.mix(0.0))
         .draw()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| fail(&e))?;
+    let blue = RGBColor(55, 110, 180);
+    let red = RGBColor(210, 60, 50);
     chart
-        .draw_series(bins.iter().filter(|b| b.weight > 0.0).map(|b| {
+        .draw_series(filled.iter().map(|b| {
             Rectangle::new(
-                [(b.lower, 0.0), (b.lower + width, b.accuracy)],
-                BLUE.mix(0.5).filled(),
+                [(b.lower + pad, 0.0), (b.lower + width - pad, b.accuracy)],
+                blue.mix(0.8).filled(),
             )
         }))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| fail(&e))?
+        .label("accuracy in the bin")
+        .legend(move |(x, y)| {
+            Rectangle::new([(x, y - 5), (x + 14, y + 5)], blue.mix(0.8).filled())
+        });
     chart
-        .draw_series(LineSeries::new(
+        .draw_series(filled.iter().flat_map(|b| {
+            let (low, high) = if b.accuracy < b.confidence {
+                (b.accuracy, b.confidence)
+            } else {
+                (b.confidence, b.accuracy)
+            };
+            let corners = [(b.lower + pad, low), (b.lower + width - pad, high)];
+            // Outlined as well as tinted, so that a gap over a bar (an under-confident bin)
+            // reads as the same mark as one above it.
+            [
+                Rectangle::new(corners, red.mix(0.3).filled()),
+                Rectangle::new(corners, red.stroke_width(2)),
+            ]
+        }))
+        .map_err(|e| fail(&e))?
+        .label("gap to the mean confidence")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], red.mix(0.3).filled()));
+    chart
+        .draw_series(DashedLineSeries::new(
             [(0.0, 0.0), (1.0, 1.0)],
-            RED.stroke_width(2),
+            6,
+            4,
+            BLACK.mix(0.6).stroke_width(2),
         ))
-        .map_err(|e| e.to_string())?;
-    root.present().map_err(|e| e.to_string())
+        .map_err(|e| fail(&e))?
+        .label("perfect calibration")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.mix(0.6).stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    // The share of the samples in each bin: where the diagram has evidence.
+    let total: f64 = bins.iter().map(|b| b.weight).sum();
+    let tallest = filled
+        .iter()
+        .map(|b| b.weight / total)
+        .fold(0.0f64, f64::max)
+        .max(1e-12);
+    let mut hist = ChartBuilder::on(&bottom)
+        .margin_left(12)
+        .margin_right(12)
+        .margin_bottom(8)
+        .x_label_area_size(36)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0.0..1.0, 0.0..tallest * 1.1)
+        .map_err(|e| fail(&e))?;
+    hist.configure_mesh()
+        .x_label_formatter(&ticks)
+        .y_label_formatter(&|v: &f64| format!("{:.0}%", 100.0 * v))
+        .y_labels(3)
+        .x_desc("confidence (the predicted class's probability)")
+        .y_desc("samples")
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    hist.draw_series(filled.iter().map(|b| {
+        Rectangle::new(
+            [
+                (b.lower + pad, 0.0),
+                (b.lower + width - pad, b.weight / total),
+            ],
+            BLACK.mix(0.45).filled(),
+        )
+    }))
+    .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))
 }

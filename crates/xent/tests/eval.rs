@@ -669,3 +669,131 @@ fn zero_division_is_0_1_or_nan() {
     assert!(r.per_class[1].precision.is_nan());
     assert_eq!(r.macro_average.precision, 1.0);
 }
+
+#[test]
+fn temperature_pass_derivatives_match_central_differences() {
+    use xent::eval::TemperaturePass;
+    let mut rng = xent::rng::SplitMix64::new(5);
+    let z = ndarray::Array2::from_shape_fn((50, 6), |_| 6.0 * rng.uniform() - 3.0);
+    let labels: Vec<usize> = (0..50).map(|i| (i * 7) % 6).collect();
+    let at = |beta: f64| {
+        let mut pass = TemperaturePass::at_beta(beta);
+        pass.push(z.view(), &labels, 0).unwrap();
+        pass.finish().unwrap()
+    };
+    for beta in [0.1, 0.7, 1.0, 2.5] {
+        let h = 1e-5;
+        let (m, up, down) = (at(beta), at(beta + h), at(beta - h));
+        let slope = (up.log_loss - down.log_loss) / (2.0 * h);
+        let curvature = (up.slope - down.slope) / (2.0 * h);
+        assert!(
+            (m.slope - slope).abs() < 1e-8,
+            "β {beta}: {} vs {slope}",
+            m.slope
+        );
+        assert!((m.curvature - curvature).abs() < 1e-8, "β {beta}");
+        assert!(m.curvature > 0.0);
+    }
+    // β = 0: the uniform prediction, ln K whatever the logits.
+    assert!((at(0.0).log_loss - 6f64.ln()).abs() < 1e-15);
+}
+
+#[test]
+fn fitted_temperature_is_the_minimum_and_the_edges_are_errors() {
+    use xent::eval::{fit_temperature_of, TemperaturePass};
+    // Over-confident logits: scores with the right class ahead 70 % of the time, scaled ×5.
+    let mut rng = xent::rng::SplitMix64::new(9);
+    let (n, k) = (400, 5);
+    let labels: Vec<usize> = (0..n)
+        .map(|_| (rng.uniform() * k as f64) as usize)
+        .collect();
+    let z = ndarray::Array2::from_shape_fn((n, k), |(i, j)| {
+        let signal = if j == labels[i] { 1.0 } else { 0.0 };
+        5.0 * (signal + rng.normal())
+    });
+    let fit = fit_temperature_of(z.view(), &labels).unwrap();
+    assert!(
+        fit.temperature > 1.0,
+        "over-confident logits need T > 1: {fit:?}"
+    );
+    assert!(fit.log_loss_after < fit.log_loss_before);
+    assert!(fit.passes < 20, "{fit:?}");
+    let loss = |t: f64| {
+        let mut pass = TemperaturePass::new(t).unwrap();
+        pass.push(z.view(), &labels, 0).unwrap();
+        pass.finish().unwrap()
+    };
+    let best = loss(fit.temperature);
+    assert!(best.slope.abs() < 1e-10, "{best:?}");
+    assert_eq!(best.log_loss, fit.log_loss_after);
+    for factor in [0.99, 1.01, 0.9, 1.1] {
+        assert!(loss(fit.temperature * factor).log_loss > best.log_loss);
+    }
+    // Every label has its row's largest logit: no finite optimum.
+    let separable = array![[3.0, 0.0], [0.0, 2.0]];
+    let err = fit_temperature_of(separable.view(), &[0, 1]).unwrap_err();
+    assert!(err.to_string().contains("separate the labels"), "{err}");
+    // Logits that point away from the labels: the uniform prediction is best.
+    let misleading = array![[3.0, 0.0], [0.0, 2.0]];
+    let err = fit_temperature_of(misleading.view(), &[1, 0]).unwrap_err();
+    assert!(err.to_string().contains("no information"), "{err}");
+    assert!(TemperaturePass::new(0.0).is_err());
+    let mut pass = TemperaturePass::new(1.0).unwrap();
+    let err = pass
+        .push(array![[f64::INFINITY, 0.0]].view(), &[0], 7)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ValueOutOfRange { row: 7, col: 0, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn roc_auc_and_average_precision_match_scikit_learn() {
+    // tests/data/sklearn_ranking.json, from tools/golden/sklearn_ranking.py (scikit-learn
+    // 1.9.1): binary and one-vs-rest, with ties and with sample weights.
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("data/sklearn_ranking.json")).unwrap();
+    assert_eq!(cases.len(), 4);
+    for c in &cases {
+        let id = c["id"].as_str().unwrap();
+        let p = common::matrix(&c["proba"]);
+        let labels: Vec<usize> = common::vector(&c["labels"])
+            .iter()
+            .map(|&v| v as usize)
+            .collect();
+        let weights = c["weights"]
+            .as_array()
+            .map(|_| common::vector(&c["weights"]));
+        let r = xent::eval::ranking(p.view(), &labels, weights.as_deref()).unwrap();
+        let close = |got: f64, key: &str| {
+            let want = c[key].as_f64().unwrap();
+            assert!(
+                common::prec::within(got, want, 1e-13, 1.0),
+                "{id} {key}: {got} vs {want}"
+            );
+        };
+        close(r.roc_auc_macro, "roc_auc_macro");
+        close(r.roc_auc_weighted, "roc_auc_weighted");
+        close(r.average_precision_macro, "ap_macro");
+        close(r.average_precision_weighted, "ap_weighted");
+        if let Some(per_class) = c["roc_auc_per_class"].as_array() {
+            assert_eq!(per_class.len(), r.roc_auc.len());
+            common::prec::assert_all_close(
+                &r.roc_auc,
+                &common::vector(&c["roc_auc_per_class"]),
+                id,
+            );
+            common::prec::assert_all_close(
+                &r.average_precision,
+                &common::vector(&c["ap_per_class"]),
+                id,
+            );
+        }
+    }
+    // A class with no positive sample: undefined there, left out of the averages.
+    let p = array![[0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.5, 0.4, 0.1]];
+    let r = xent::eval::ranking(p.view(), &[0, 1, 0], None).unwrap();
+    assert!(r.roc_auc[2].is_nan() && r.average_precision[2].is_nan());
+    assert_eq!(r.roc_auc_macro, 1.0);
+}

@@ -52,6 +52,7 @@ fn eval_args(pred: &Path, labels: &Path) -> EvalArgs {
         bins: 15,
         top_k: 5,
         zero_division: 0.0,
+        auc: false,
         sample_weight: None,
         clip: None,
         plot: None,

@@ -10,11 +10,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::Array2;
 use serde_json::json;
 use std::io::IsTerminal;
+use xent::activation::RowActivation;
 use xent::eval::{Evaluator, Labels, Options, Predictions};
 
 /// Values of the prediction chunk read at a time: with the labels' chunk and the reader's
 /// buffers, evaluation holds a few MiB whatever the file's size.
-const CHUNK_VALUES: usize = 1 << 16;
+pub(crate) const CHUNK_VALUES: usize = 1 << 16;
 
 pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     if let Some(path) = &args.plot {
@@ -59,6 +60,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         .as_deref()
         .map(|w| RowInput::open("WEIGHTS", w, delimiter, Inline::Column))
         .transpose()?;
+    let mut ranking = args.auc.then(RankingInputs::default);
     let bar = progress_bar(&pred);
     // One thread reads and parses the next chunks while this one evaluates the current one
     // (over the rayon pool); two chunks in flight at most, so memory stays bounded.
@@ -72,7 +74,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             }
         });
         for batch in rx {
-            evaluate_batch(&mut evaluator, batch?, args)?;
+            evaluate_batch(&mut evaluator, ranking.as_mut(), batch?, args)?;
         }
         Ok(())
     })?;
@@ -84,8 +86,10 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         }
         Failure::from_compute(e, &operands)
     })?;
+    let ranking = ranking.map(RankingInputs::ranking).transpose()?;
     if let Some(path) = &args.plot {
-        plot::reliability_diagram(path, &report.bins).map_err(Failure::data)?;
+        plot::reliability_diagram(path, &report.bins, report.ece, report.mce)
+            .map_err(Failure::data)?;
     }
     let base = common.base();
     let b = |nats: f64| base.from_nats(nats);
@@ -108,6 +112,19 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             "weighted_avg": prf_json(&report.weighted_average),
             "micro_avg": prf_json(&report.micro_average),
         });
+        let mut object = object;
+        if let Some(r) = &ranking {
+            object["roc_auc"] = json!({
+                "macro": json_number(r.roc_auc_macro),
+                "weighted": json_number(r.roc_auc_weighted),
+                "per_class": r.roc_auc.iter().map(|&v| json_number(v)).collect::<Vec<_>>(),
+            });
+            object["average_precision"] = json!({
+                "macro": json_number(r.average_precision_macro),
+                "weighted": json_number(r.average_precision_weighted),
+                "per_class": r.average_precision.iter().map(|&v| json_number(v)).collect::<Vec<_>>(),
+            });
+        }
         // The per-class list is written entry by entry: as one JSON tree, a million classes
         // would take gigabytes.
         let head = object.to_string();
@@ -166,6 +183,19 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         format!("{:.6}", report.ece),
     );
     line("MCE", format!("{:.6}", report.mce));
+    if let Some(r) = &ranking {
+        line(
+            "ROC-AUC (macro, wtd)",
+            format!("{:.6}, {:.6}", r.roc_auc_macro, r.roc_auc_weighted),
+        );
+        line(
+            "avg precision (m, w)",
+            format!(
+                "{:.6}, {:.6}",
+                r.average_precision_macro, r.average_precision_weighted
+            ),
+        );
+    }
     line(
         &format!("mean entropy [{unit}]"),
         format!("{:.6}", b(report.mean_entropy)),
@@ -212,6 +242,70 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         }
     }
     Ok(text)
+}
+
+/// What `--auc` keeps of every sample: its probabilities, label and weight (bounded by
+/// `xent::eval::MAX_RANKING_SCORES`, checked as the rows arrive).
+#[derive(Default)]
+struct RankingInputs {
+    probabilities: Vec<f64>,
+    width: usize,
+    labels: Vec<usize>,
+    weights: Vec<f64>,
+}
+
+impl RankingInputs {
+    /// Keeps a batch's probabilities (softmax of logits, e^ of log-probabilities; one column
+    /// of P(class 1) becomes two), or says that the scores would be too many.
+    fn keep(
+        &mut self,
+        x: &Array2<f64>,
+        labels: &[usize],
+        w: Option<&[f64]>,
+        args: &EvalArgs,
+    ) -> Result<(), Failure> {
+        let binary = x.ncols() == 1;
+        let width = if binary { 2 } else { x.ncols() };
+        self.width = width;
+        if (self.labels.len() + x.nrows()).saturating_mul(width) > xent::eval::MAX_RANKING_SCORES {
+            return Err(Failure::data(format!(
+                "--auc sorts every score: more than {} (rows × classes) is too many; evaluate \
+                 without --auc",
+                xent::eval::MAX_RANKING_SCORES
+            )));
+        }
+        for row in x.rows() {
+            let mut p: Vec<f64> = row.to_vec();
+            if args.from_logits {
+                if binary {
+                    p[0] = xent::activation::sigmoid(p[0]);
+                } else {
+                    xent::activation::Softmax::new().apply_in_place(&mut p);
+                }
+            } else if args.from_log_probs {
+                p.iter_mut().for_each(|v| *v = v.exp());
+            }
+            if binary {
+                self.probabilities.extend([1.0 - p[0], p[0]]);
+            } else {
+                self.probabilities.extend(p);
+            }
+        }
+        self.labels.extend_from_slice(labels);
+        match w {
+            Some(w) => self.weights.extend_from_slice(w),
+            None => self.weights.extend(std::iter::repeat_n(1.0, x.nrows())),
+        }
+        Ok(())
+    }
+
+    fn ranking(self) -> Result<xent::eval::Ranking, Failure> {
+        let rows = self.labels.len();
+        let p = Array2::from_shape_vec((rows, self.width), self.probabilities)
+            .expect("a row of probabilities per label");
+        xent::eval::ranking(p.view(), &self.labels, Some(&self.weights))
+            .map_err(|e| Failure::data(format!("ROC-AUC: {e}")))
+    }
 }
 
 /// The most classes whose confusion matrix the text report prints (JSON has it up to
@@ -291,7 +385,11 @@ fn read_batches(
 }
 
 /// Column `column` of a chunk of labels (negative: from the end), as a single column.
-fn select_column(y: Array2<f64>, column: isize, labels: &RowInput) -> Result<Array2<f64>, Failure> {
+pub(crate) fn select_column(
+    y: Array2<f64>,
+    column: isize,
+    labels: &RowInput,
+) -> Result<Array2<f64>, Failure> {
     let cols = y.ncols();
     let index = if column < 0 {
         cols.checked_sub(column.unsigned_abs())
@@ -309,18 +407,34 @@ fn select_column(y: Array2<f64>, column: isize, labels: &RowInput) -> Result<Arr
 }
 
 /// Evaluates one batch, naming the file, line and field of a bad value.
-fn evaluate_batch(evaluator: &mut Evaluator, batch: Batch, args: &EvalArgs) -> Result<(), Failure> {
+fn evaluate_batch(
+    evaluator: &mut Evaluator,
+    ranking: Option<&mut RankingInputs>,
+    batch: Batch,
+    args: &EvalArgs,
+) -> Result<(), Failure> {
     let Batch {
         x, y, w, first_row, ..
     } = &batch;
     let as_classes = y.ncols() == 1 && !(x.ncols() == 1 && y.iter().any(|v| v.fract() != 0.0));
-    let classes: Vec<usize>;
+    let classes: Vec<usize> = if as_classes {
+        class_indices(y, &batch.labels, *first_row)?
+    } else {
+        Vec::new()
+    };
     let label_arg = if as_classes {
-        classes = class_indices(y, &batch.labels, *first_row)?;
         Labels::Classes(&classes)
     } else {
         Labels::Distributions(y.view())
     };
+    if let Some(keep) = ranking {
+        if !as_classes {
+            return Err(Failure::usage(
+                "--auc takes class labels (one column), not label distributions",
+            ));
+        }
+        keep.keep(x, &classes, w.as_deref(), args)?;
+    }
     let predictions = if args.from_logits {
         Predictions::Logits(x.view())
     } else if args.from_log_probs {
@@ -341,7 +455,7 @@ fn evaluate_batch(evaluator: &mut Evaluator, batch: Batch, args: &EvalArgs) -> R
 }
 
 /// The next `rows` rows of labels or weights, which must not run out before the predictions.
-fn next_matching(
+pub(crate) fn next_matching(
     input: &mut RowInput,
     pred: &RowInput,
     rows: usize,
@@ -380,7 +494,7 @@ fn next_matching(
 }
 
 /// One column of labels as class indices; `first_row` is the index of the chunk's first row.
-fn class_indices(
+pub(crate) fn class_indices(
     y: &Array2<f64>,
     labels: &ChunkPlace,
     first_row: usize,

@@ -1,5 +1,6 @@
 //! Each subcommand: load the operands, call the library, render the result.
 
+mod calibrate;
 mod estimate;
 pub(crate) mod eval;
 mod loss;
@@ -48,6 +49,7 @@ fn check_global_flags(cli: &Cli) -> Result<(), Failure> {
         Command::Logsumexp { .. } => ("logsumexp", Ok(()), false),
         Command::Estimate { .. } => ("estimate", Ok(()), false),
         Command::Eval(_) => ("eval", Ok(()), true),
+        Command::Calibrate(_) => ("calibrate", Ok(()), false),
         Command::Softmax { .. } => (
             "softmax",
             Err("softmax --log gives natural logs (divide by ln b for base b)"),
@@ -130,6 +132,7 @@ fn render(cli: &Cli) -> Result<String, Failure> {
         Command::Train(_) => unreachable!("run() handles train"),
         Command::Estimate { what } => estimate::run(common, what),
         Command::Eval(args) => eval::run(common, args),
+        Command::Calibrate(args) => calibrate::run(common, args),
         Command::Bench(args) => crate::bench::run(args),
         Command::Completions { shell } => Ok(shell_help::completions(*shell)),
         Command::Man => shell_help::man_page(),

@@ -7,6 +7,7 @@ use crate::output::json_number;
 use crate::sink::Stdout;
 use ndarray::Array2;
 use serde_json::json;
+use xent::activation::RowActivation;
 use xent::train::{Dataset, Model, ModelKind, Targets};
 
 pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), Failure> {
@@ -124,6 +125,12 @@ type Scores = (Vec<String>, Array2<f64>);
 /// names, or `None` for the predicted classes.
 fn scores(args: &PredictArgs, model: &Model, data: &Dataset) -> Result<Option<Scores>, Failure> {
     if !(args.proba || args.logits) {
+        if args.temperature.is_some() {
+            return Err(Failure::usage(
+                "--temperature changes probabilities and logits, not the predicted classes: \
+                 add --proba or --logits",
+            ));
+        }
         return Ok(None);
     }
     if model.kind == ModelKind::Linear {
@@ -135,10 +142,14 @@ fn scores(args: &PredictArgs, model: &Model, data: &Dataset) -> Result<Option<Sc
     }
     let x = data.features.view();
     let compute = |e: xent::Error| Failure::data(format!("{}: {e}", args.model.display()));
+    let mut z = model.logits(x).map_err(compute)?;
+    if let Some(t) = args.temperature {
+        z.mapv_inplace(|v| (f64::from(v) / t) as f32);
+    }
     let (table, prefix) = if args.proba {
-        (model.probabilities(x).map_err(compute)?, "class")
+        (probabilities(model.kind, z), "class")
     } else {
-        (model.logits(x).map_err(compute)?, "logit")
+        (z, "logit")
     };
     let names = match (model.kind, args.proba) {
         (ModelKind::Logistic, false) => vec!["logit".to_string()],
@@ -150,4 +161,23 @@ fn scores(args: &PredictArgs, model: &Model, data: &Dataset) -> Result<Option<Sc
     // widening): the same number to the model's precision, and a file people can read.
     let shortest = |v: f32| v.to_string().parse::<f64>().unwrap_or(f64::from(v));
     Ok(Some((names, table.mapv(shortest))))
+}
+
+/// Class probabilities from logits: softmax, or [1 − σ(z), σ(z)] for logistic regression (as
+/// `Model::probabilities`, after the temperature).
+fn probabilities(kind: ModelKind, mut z: Array2<f32>) -> Array2<f32> {
+    match kind {
+        ModelKind::Logistic => Array2::from_shape_fn((z.nrows(), 2), |(i, k)| {
+            let p = xent::activation::sigmoid(z[[i, 0]]);
+            if k == 1 {
+                p
+            } else {
+                1.0 - p
+            }
+        }),
+        _ => {
+            xent::activation::Softmax::new().apply_rows_in_place(z.view_mut());
+            z
+        }
+    }
 }

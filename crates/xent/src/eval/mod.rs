@@ -3,7 +3,8 @@
 //! equal-width confidence bins, as Guo et al. 2017), mean predictive entropy, mean KL from the
 //! label distribution, per-class precision, recall, F1 and log-loss with their macro,
 //! weighted and micro averages (scikit-learn's definitions, `zero_division` included), and the
-//! confusion matrix.
+//! confusion matrix; and temperature scaling ([`fit_temperature`]), the calibration that
+//! divides the logits by one fitted T.
 //!
 //! [`evaluate`] takes everything at once; [`Evaluator`] takes it a chunk at a time in
 //! O(classes + bins) memory, for files larger than memory (read them with
@@ -33,8 +34,14 @@
 
 mod classification;
 mod metrics;
+mod ranking;
+mod temperature;
 
 pub use classification::Prf;
+pub use ranking::{ranking, Ranking, MAX_RANKING_SCORES};
+pub use temperature::{
+    fit_temperature, fit_temperature_of, PassMeans, TemperatureFit, TemperaturePass,
+};
 
 pub use metrics::{
     evaluate, Bin, ClassReport, Evaluator, Labels, Options, Predictions, Report, MAX_BINS,
