@@ -53,12 +53,14 @@ impl Common {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Entropy H(P) = −Σ p log p of each distribution.
+    #[command(after_help = ENTROPY_EXAMPLES)]
     Entropy {
         /// The distribution(s) P.
         #[arg(allow_hyphen_values = true)]
         p: String,
     },
     /// Cross-entropy H(P,Q) = −Σ p log q.
+    #[command(after_help = CROSS_ENTROPY_EXAMPLES)]
     CrossEntropy {
         /// The true distribution(s) P.
         #[arg(allow_hyphen_values = true)]
@@ -68,6 +70,7 @@ pub enum Command {
         q: String,
     },
     /// KL divergence D(P‖Q) = Σ p log(p/q).
+    #[command(after_help = KL_EXAMPLES)]
     Kl {
         /// The distribution(s) P.
         #[arg(allow_hyphen_values = true)]
@@ -77,6 +80,7 @@ pub enum Command {
         q: String,
     },
     /// Jensen–Shannon divergence ½D(P‖M) + ½D(Q‖M), M = (P+Q)/2.
+    #[command(after_help = JS_EXAMPLES)]
     Js {
         /// The distribution(s) P.
         #[arg(allow_hyphen_values = true)]
@@ -89,12 +93,14 @@ pub enum Command {
         distance: bool,
     },
     /// Perplexity e^H(P) of each distribution.
+    #[command(after_help = PERPLEXITY_EXAMPLES)]
     Perplexity {
         /// The distribution(s) P.
         #[arg(allow_hyphen_values = true)]
         p: String,
     },
     /// Softmax of each row of logits.
+    #[command(after_help = SOFTMAX_EXAMPLES)]
     Softmax {
         /// The logits X.
         #[arg(allow_hyphen_values = true)]
@@ -107,15 +113,18 @@ pub enum Command {
         temperature: f64,
     },
     /// logsumexp ln Σ eˣ of each row.
+    #[command(after_help = LOGSUMEXP_EXAMPLES)]
     Logsumexp {
         /// The values X.
         #[arg(allow_hyphen_values = true)]
         x: String,
     },
     /// Evaluate a classifier's predictions: log-loss, perplexity, accuracy, calibration.
+    #[command(after_help = EVAL_EXAMPLES)]
     Eval(EvalArgs),
     /// Fit temperature scaling on validation logits: the T whose softmax(z / T) has the least
     /// log-loss, with the log-loss and ECE before and after.
+    #[command(after_help = CALIBRATE_EXAMPLES)]
     Calibrate(CalibrateArgs),
     /// Entropy estimated from counts or samples, with bias-corrected estimators.
     Estimate {
@@ -123,10 +132,13 @@ pub enum Command {
         what: EstimateKind,
     },
     /// Benchmarks in the format of shared/bench/anchors.py (JSON lines).
+    #[command(after_help = BENCH_EXAMPLES)]
     Bench(BenchArgs),
     /// Train linear, logistic or softmax regression with minibatch SGD.
+    #[command(after_help = TRAIN_EXAMPLES)]
     Train(TrainArgs),
     /// Predict with a model saved by `xent train --save`.
+    #[command(after_help = PREDICT_EXAMPLES)]
     Predict(PredictArgs),
     /// A loss and, with --grad, its gradient with respect to the input.
     Loss {
@@ -134,6 +146,7 @@ pub enum Command {
         kind: LossKind,
     },
     /// Mutual information I(X;Y) of a joint probability (or, with --normalize, count) table.
+    #[command(after_help = MUTUAL_INFORMATION_EXAMPLES)]
     MutualInformation {
         /// The joint table: rows are values of X, columns values of Y (CSV or 2-D NPY).
         #[arg(allow_hyphen_values = true)]
@@ -149,8 +162,57 @@ pub enum Command {
     Man,
 }
 
+// Examples ending each command's --help (and the operand syntax, for the measures).
+
+/// What an operand of the measures may be, as their helps end.
+macro_rules! operands {
+    () => {
+        "An operand is an inline vector (0.5,0.25,0.25), a CSV file (one distribution per \
+         line, a header row skipped), an NPY file (1-D or 2-D), or - for CSV on standard input."
+    };
+}
+const ENTROPY_EXAMPLES: &str = concat!("Examples:\n  xent entropy 0.5,0.25,0.25 --base 2     # 1.5 bits\n  xent entropy counts.csv --normalize      # one value per row of counts\n  xent entropy p.npy --json\n\n", operands!());
+
+const CROSS_ENTROPY_EXAMPLES: &str = concat!("Examples:\n  xent cross-entropy 0,0,1 0.3,0.3,0.4     # 0.916290731874155 nats\n  xent cross-entropy P.csv Q.csv --base 2  # row by row\n\n", operands!());
+
+const KL_EXAMPLES: &str = concat!(
+    "Examples:\n  xent kl 0.5,0.5 0.9,0.1\n  xent kl P.csv Q.npy --base 2 --json\n\n",
+    operands!()
+);
+
+const JS_EXAMPLES: &str = concat!("Examples:\n  xent js 1,0 0,1 --base 2                 # 1 bit, the maximum\n  xent js P.csv Q.csv --distance\n\n", operands!());
+
+const PERPLEXITY_EXAMPLES: &str = concat!(
+    "Examples:\n  xent perplexity 0.25,0.25,0.25,0.25      # 4\n  xent perplexity P.csv --json\n\n",
+    operands!()
+);
+
+const SOFTMAX_EXAMPLES: &str = concat!("Examples:\n  xent softmax 1,2,3\n  xent softmax 1e4,-1e4,0 --log            # 0,-20000,-10000 (natural logs)\n  xent softmax logits.npy --temperature 2\n\n", operands!());
+
+const LOGSUMEXP_EXAMPLES: &str = concat!("Examples:\n  xent logsumexp 1000,1000                 # 1000.6931471805599\n  xent logsumexp logits.csv --json\n\n", operands!());
+
+const EVAL_EXAMPLES: &str = "Examples:\n  xent eval --pred probs.csv --labels y.csv --plot reliability.png\n  xent eval --pred logits.npy --from-logits --labels y.npy --auc --json\n  xent eval --pred p.csv --labels iris.csv --label-column -1\n\nPredictions and labels are CSV or NPY files (or - for one of them on standard input), streamed.";
+
+const CALIBRATE_EXAMPLES: &str = "Examples:\n  xent predict --model m.json --data csv:val.csv --logits --out z.npy\n  xent calibrate --logits z.npy --labels val.csv --label-column -1\n  xent predict --model m.json --data csv:test.csv --proba --temperature T";
+
+const BENCH_EXAMPLES: &str =
+    "Examples:\n  xent bench --quick\n  xent bench --only W1,W2 --repeats 20 --threads 1";
+
+const TRAIN_EXAMPLES: &str = "Examples:\n  xent train                                # softmax regression on the embedded digits\n  xent train --data csv:iris.csv --save iris.json\n  xent train --data fashion-mnist --epochs 300 --patience 3 --plot curves.png";
+
+const PREDICT_EXAMPLES: &str = "Examples:\n  xent predict --model iris.json --data csv:iris.csv\n  xent predict --model iris.json --data csv:iris.csv --proba --out p.csv";
+
+const MUTUAL_INFORMATION_EXAMPLES: &str = "Examples:\n  xent mutual-information joint.csv\n  xent mutual-information counts.csv --normalize --base 2";
+
 fn parse_base(text: &str) -> Result<Base, String> {
     text.parse().map_err(|e: xent::Error| e.to_string())
+}
+
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if f > 0.0 && f < 1.0 => Ok(f),
+        _ => Err("give a fraction strictly between 0 and 1, such as 0.1".into()),
+    }
 }
 
 fn parse_temperature(text: &str) -> Result<f64, String> {
@@ -345,6 +407,14 @@ pub struct TrainArgs {
     /// Seed of the initialisation, the shuffling and the train/test split.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Early stopping: hold out a validation part of the training set, stop once its loss
+    /// has not fallen for this many epochs, and keep the best epoch's model (use with a
+    /// large --epochs).
+    #[arg(long, value_parser = bounded(1, limits::MAX_EPOCHS))]
+    pub patience: Option<usize>,
+    /// The fraction of the training set held out for --patience (default 0.1).
+    #[arg(long, requires = "patience", value_parser = parse_fraction)]
+    pub validation: Option<f64>,
     /// Feature scaling: none, standardize, or a divisor such as 255 (default: 255 for
     /// Fashion-MNIST, none for synthetic-linear, standardize otherwise).
     #[arg(long, allow_hyphen_values = true, value_parser = parse_scale)]

@@ -1277,3 +1277,32 @@ fn calibrate_fits_the_temperature_and_predict_applies_it() {
     let err = fails(&["predict", "--model", m, "--temperature", "3"], 2);
     assert!(err.contains("add --proba or --logits"), "{err}");
 }
+
+#[test]
+fn patience_stops_early_on_a_validation_split_and_keeps_the_best_epoch() {
+    let out = ok(&["train", "--epochs", "300", "--patience", "3", "--json"]);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = lines.last().unwrap();
+    let (run, best) = (
+        last["epochs_run"].as_u64().unwrap(),
+        last["best_epoch"].as_u64().unwrap(),
+    );
+    assert!(run < 300 && run == best + 3, "{last}");
+    // The epoch lines watch the validation set: the kept epoch has its least loss.
+    let losses: Vec<f64> = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| l["test_loss"].as_f64().unwrap())
+        .collect();
+    let least = losses.iter().cloned().fold(f64::INFINITY, f64::min);
+    assert_eq!(losses[best as usize - 1], least);
+    let text = ok(&["train", "--epochs", "300", "--patience", "3"]);
+    assert!(
+        text.contains("val loss") && text.contains("early stopping:"),
+        "{text}"
+    );
+    fails(&["train", "--validation", "0.2"], 2);
+    fails(&["train", "--patience", "2", "--validation", "1.5"], 2);
+}

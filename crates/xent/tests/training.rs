@@ -328,3 +328,15 @@ fn fashion_mnist_folder_errors() {
         Err(Error::ShapeMismatch { .. })
     ));
 }
+
+#[test]
+fn patience_needs_an_evaluation_set_and_at_least_one_epoch() {
+    let data = xent::data::datasets::digits().unwrap();
+    let mut model = Model::for_dataset(ModelKind::Softmax, &data, 0).unwrap();
+    let err = Sgd::new()
+        .patience(2)
+        .fit(&mut model, &data, None, |_| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("needs an evaluation set"), "{err}");
+    assert!(Sgd::new().patience(0).validate().is_err());
+}

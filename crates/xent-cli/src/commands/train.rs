@@ -46,7 +46,32 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
         .momentum(args.momentum)
         .weight_decay(args.weight_decay)
         .seed(args.seed);
+    let sgd = match args.patience {
+        Some(p) => sgd.patience(p),
+        None => sgd,
+    };
     sgd.validate().map_err(|e| Failure::usage(e.to_string()))?;
+    // With --patience the watched set is a validation part of the training set, never the
+    // test set whose score is reported.
+    let held_out = args.patience.map(|_| {
+        let fraction = args.validation.unwrap_or(0.1);
+        split
+            .train
+            .split(fraction, args.seed.wrapping_add(0x9e37_79b9))
+    });
+    if held_out
+        .as_ref()
+        .is_some_and(|h| h.train.is_empty() || h.test.is_empty())
+    {
+        return Err(Failure::usage(format!(
+            "--patience: {} training samples are too few to hold out a validation set",
+            split.train.len()
+        )));
+    }
+    let (fit_set, watched, watched_name) = match &held_out {
+        Some(h) => (&h.train, &h.test, "val"),
+        None => (&split.train, &split.test, "test"),
+    };
 
     let regression = kind == ModelKind::Linear;
     let metric = if regression { "mse" } else { "acc" };
@@ -68,8 +93,8 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
             "epoch",
             "train loss",
             format!("train {metric}"),
-            "test loss",
-            format!("test {metric}"),
+            format!("{watched_name} loss"),
+            format!("{watched_name} {metric}"),
             "seconds"
         ))?;
     }
@@ -78,7 +103,7 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     // once training ends; nothing more is written after it.
     let mut written: Result<(), Failure> = Ok(());
     let reports = sgd
-        .fit(&mut model, &split.train, Some(&split.test), |p| match p {
+        .fit(&mut model, fit_set, Some(watched), |p| match p {
             Progress::Batch { done, total } => {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
@@ -110,9 +135,21 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     let train = score(&model, &split.train).map_err(compute)?;
     let test = score(&model, &split.test).map_err(compute)?;
     let per_epoch = median(reports.iter().map(|r| r.seconds).collect());
+    // With --patience: the epoch whose model was kept (the least validation loss).
+    let best_epoch = args.patience.and_then(|_| {
+        reports
+            .iter()
+            .filter_map(|r| r.test.map(|t| (t.loss, r.epoch)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, epoch)| epoch)
+    });
     if common.json {
         let mut last = Map::new();
         last.insert("final".into(), json!(true));
+        if let Some(epoch) = best_epoch {
+            last.insert("best_epoch".into(), json!(epoch));
+            last.insert("epochs_run".into(), json!(reports.len()));
+        }
         let metric = train.metric.name();
         insert_score(&mut last, "train", metric, Some(train));
         insert_score(&mut last, "test", metric, Some(test));
@@ -123,6 +160,13 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
             Metric::Accuracy(_) => "accuracy",
             Metric::MeanSquaredError(_) => "MSE",
         };
+        if let (Some(epoch), Some(patience)) = (best_epoch, args.patience) {
+            out.line(&format!(
+                "early stopping: {} epochs run; the validation loss has not fallen in the {patience} \
+                 epochs since epoch {epoch}, whose model is kept",
+                reports.len()
+            ))?;
+        }
         out.line(&format!(
             "trained: train loss {}, train {what} {}, test loss {}, test {what} {}; \
              {per_epoch:.4} s per epoch (median)",

@@ -38,6 +38,15 @@ pub struct Sgd {
     momentum: f32,
     weight_decay: f32,
     seed: u64,
+    patience: Option<usize>,
+}
+
+/// The best epoch early stopping has seen: its evaluation loss, its number, and the model's
+/// weights and bias after it.
+struct Best {
+    loss: f64,
+    epoch: usize,
+    parameters: Option<(Array2<f32>, Array1<f32>)>,
 }
 
 /// Progress reported to the caller of [`Sgd::fit`].
@@ -63,6 +72,7 @@ impl Default for Sgd {
             momentum: 0.0,
             weight_decay: 0.0,
             seed: 0,
+            patience: None,
         }
     }
 }
@@ -109,6 +119,31 @@ impl Sgd {
         self
     }
 
+    /// Early stopping, as Keras's `EarlyStopping(patience, restore_best_weights=True)`: stop
+    /// once the loss on the evaluation set given to [`Sgd::fit`] has not fallen for
+    /// `patience` epochs (≥ 1), and leave the model as it was after its best epoch. Give it a
+    /// validation set, not the test set whose score is to be reported.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::train::{Model, ModelKind, Scaling, Sgd};
+    /// let data = xent::data::datasets::digits()?.split(0.2, 0);
+    /// let (train, validation) = (data.train.split(0.2, 1).train, data.train.split(0.2, 1).test);
+    /// let mut model = Model::for_dataset(ModelKind::Softmax, &train, 0)?;
+    /// model.scaling = Scaling::standardize(&train.features);
+    /// let reports = Sgd::new().batch_size(32).epochs(200).patience(3)
+    ///     .fit(&mut model, &train, Some(&validation), |_| {})?;
+    /// assert!(reports.len() < 200, "stopped early");
+    /// // The model is the best epoch's: its validation loss is the least reported.
+    /// let best = reports.iter().map(|r| r.test.unwrap().loss).fold(f64::INFINITY, f64::min);
+    /// assert_eq!(xent::train::score(&model, &validation)?.loss, best);
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn patience(mut self, epochs: usize) -> Self {
+        self.patience = Some(epochs);
+        self
+    }
+
     /// Checks the settings alone (learning rate, batch size, momentum, weight decay), as
     /// [`Sgd::fit`] does first, so that a caller can refuse bad settings before any work.
     ///
@@ -145,6 +180,9 @@ impl Sgd {
                 self.momentum as f64,
                 "must lie in [0, 1)",
             ));
+        }
+        if self.patience == Some(0) {
+            return Err(invalid("patience", 0.0, "must be at least 1 epoch"));
         }
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return Err(invalid(
@@ -183,6 +221,13 @@ impl Sgd {
         mut observe: impl FnMut(Progress<'_>),
     ) -> Result<Vec<EpochReport>, Error> {
         self.check(model, train)?;
+        if self.patience.is_some() && test.is_none() {
+            return Err(Error::InvalidParameter {
+                name: "patience",
+                value: self.patience.unwrap_or(0) as f64,
+                expected: "early stopping needs an evaluation set to watch",
+            });
+        }
         // The model owns its scaling: the data comes raw and is scaled here, once (borrowed
         // as it is when the scaling is none), so that no caller can scale twice or not at all.
         let scaling = model.scaling.clone();
@@ -214,6 +259,12 @@ impl Sgd {
         let mut order: Vec<usize> = (0..n).collect();
         let mut rng = SplitMix64::new(self.seed);
         let mut reports = Vec::with_capacity(self.epochs.min(1 << 10));
+        // Early stopping: the least evaluation loss so far, its epoch and its parameters.
+        let mut best = Best {
+            loss: f64::INFINITY,
+            epoch: 0,
+            parameters: None,
+        };
         for epoch in 1..=self.epochs {
             let start = Instant::now();
             rng.shuffle(&mut order);
@@ -286,7 +337,23 @@ impl Sgd {
                 seconds,
             };
             observe(Progress::Epoch(&report));
+            let loss = report.test.map(|t| t.loss);
             reports.push(report);
+            if let (Some(patience), Some(loss)) = (self.patience, loss) {
+                if loss < best.loss {
+                    best = Best {
+                        loss,
+                        epoch,
+                        parameters: Some((model.weights.clone(), model.bias.clone())),
+                    };
+                } else if epoch - best.epoch >= patience {
+                    break;
+                }
+            }
+        }
+        if let Some((weights, bias)) = best.parameters {
+            model.weights = weights;
+            model.bias = bias;
         }
         Ok(reports)
     }
