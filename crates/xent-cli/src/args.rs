@@ -572,6 +572,10 @@ pub struct EvalArgs {
     /// Write a reliability diagram (.svg or .png).
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// Also the classwise ECE (the mean over classes of each class's ECE, one-vs-rest): it
+    /// bins every class's probability, so it costs O(classes) per sample.
+    #[arg(long)]
+    pub classwise_ece: bool,
     /// Also ROC-AUC and average precision, one-vs-rest with macro and weighted averages (as
     /// scikit-learn's): exact, from every score kept and sorted (at most 2^24 rows × classes).
     #[arg(long)]

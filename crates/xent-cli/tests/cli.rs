@@ -1113,6 +1113,21 @@ fn train_predict_proba_and_eval_chain_on_iris() {
         "--json",
     ]))
     .unwrap();
+    let classwise: serde_json::Value = serde_json::from_str(&ok(&[
+        "eval",
+        "--pred",
+        p,
+        "--labels",
+        data,
+        "--label-column",
+        "-1",
+        "--classwise-ece",
+        "--json",
+    ]))
+    .unwrap();
+    let c = classwise["classwise_ece"].as_f64().unwrap();
+    assert!(c > 0.0 && c < 0.5, "{classwise}");
+    assert!(report.get("classwise_ece").is_none(), "only when asked");
     let auc = ranked["roc_auc"]["macro"].as_f64().unwrap();
     assert!(auc > 0.99 && auc <= 1.0, "{ranked}");
     assert_eq!(ranked["roc_auc"]["per_class"].as_array().unwrap().len(), 3);

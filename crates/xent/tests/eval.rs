@@ -797,3 +797,43 @@ fn roc_auc_and_average_precision_match_scikit_learn() {
     assert!(r.roc_auc[2].is_nan() && r.average_precision[2].is_nan());
     assert_eq!(r.roc_auc_macro, 1.0);
 }
+
+#[test]
+fn classwise_ece_by_hand_and_only_when_asked() {
+    // Two samples of class 0 in two bins. Class 0's probabilities 0.8 (bin [0.5, 1)) and
+    // 0.3 (bin [0, 0.5)), both labels 0: gaps 0.2 and 0.7, weighted ½ each = 0.45. Class 1's
+    // 0.2 and 0.7 against labels 0: gaps 0.2 and 0.7 = 0.45. The mean over classes: 0.45.
+    let p = array![[0.8, 0.2], [0.3, 0.7]];
+    let o = Options::new().bins(2);
+    let plain = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0, 0]),
+        None,
+        &o,
+    )
+    .unwrap();
+    assert_eq!(plain.classwise_ece, None);
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[0, 0]),
+        None,
+        &o.classwise(true),
+    )
+    .unwrap();
+    assert!(
+        (r.classwise_ece.unwrap() - 0.45).abs() < 1e-15,
+        "{:?}",
+        r.classwise_ece
+    );
+    // Streamed in chunks, the same.
+    let mut e = xent::eval::Evaluator::new(Options::new().bins(2).classwise(true)).unwrap();
+    for i in 0..2 {
+        e.push(
+            Predictions::Probabilities(p.slice(ndarray::s![i..i + 1, ..])),
+            Labels::Classes(&[0]),
+            None,
+        )
+        .unwrap();
+    }
+    assert_eq!(e.finish().unwrap().classwise_ece, r.classwise_ece);
+}

@@ -53,6 +53,7 @@ fn eval_args(pred: &Path, labels: &Path) -> EvalArgs {
         top_k: 5,
         zero_division: 0.0,
         auc: false,
+        classwise_ece: false,
         sample_weight: None,
         clip: None,
         plot: None,

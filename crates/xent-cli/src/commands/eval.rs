@@ -48,6 +48,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         .bins(args.bins)
         .top_k(args.top_k)
         .zero_division(args.zero_division)
+        .classwise(args.classwise_ece)
         .normalize(common.normalize);
     if let Some(eps) = args.clip {
         options = options.clip(eps);
@@ -113,6 +114,9 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             "micro_avg": prf_json(&report.micro_average),
         });
         let mut object = object;
+        if let Some(c) = report.classwise_ece {
+            object["classwise_ece"] = json_number(c);
+        }
         if let Some(r) = &ranking {
             object["roc_auc"] = json!({
                 "macro": json_number(r.roc_auc_macro),
@@ -183,6 +187,9 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         format!("{:.6}", report.ece),
     );
     line("MCE", format!("{:.6}", report.mce));
+    if let Some(c) = report.classwise_ece {
+        line("classwise ECE", format!("{c:.6}"));
+    }
     if let Some(r) = &ranking {
         line(
             "ROC-AUC (macro, wtd)",

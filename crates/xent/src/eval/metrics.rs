@@ -61,6 +61,7 @@ pub struct Options {
     normalize: bool,
     tolerance: f64,
     zero_division: f64,
+    classwise: bool,
     par: Par,
 }
 
@@ -73,6 +74,7 @@ impl Default for Options {
             normalize: false,
             tolerance: 1e-4,
             zero_division: 0.0,
+            classwise: false,
             par: Par::default(),
         }
     }
@@ -120,6 +122,12 @@ impl Options {
             zero_division,
             ..self
         }
+    }
+
+    /// Also the classwise ECE ([`Report::classwise_ece`]): it bins every class's
+    /// probability of every sample, so it costs O(classes) per sample (off by default).
+    pub fn classwise(self, classwise: bool) -> Options {
+        Options { classwise, ..self }
     }
 
     /// Where the blocks of a chunk run (default: rayon's current pool; see [`Par`]). Every
@@ -188,6 +196,11 @@ pub struct Report {
     pub ece: f64,
     /// Maximum calibration error over the non-empty bins.
     pub mce: f64,
+    /// Classwise ECE (Kull et al. 2019): the mean over classes of the ECE of each class's
+    /// probability against its one-vs-rest label, in the same equal-width bins; `None` unless
+    /// [`Options::classwise`] asked for it, or when classes × bins exceed
+    /// [`MAX_CLASSWISE_CELLS`].
+    pub classwise_ece: Option<f64>,
     /// Mean entropy of the predicted distributions.
     pub mean_entropy: f64,
     /// Mean D(label ‖ prediction) (the log-loss minus the labels' own entropy).
@@ -214,6 +227,9 @@ pub struct Report {
 
 /// The most classes whose confusion matrix a report holds (1024: 8 MiB of cells).
 pub const MAX_CONFUSION_CLASSES: usize = 1024;
+
+/// The most classes × bins whose classwise ECE a report computes (2²⁰ cells, 24 MiB).
+pub const MAX_CLASSWISE_CELLS: usize = 1 << 20;
 
 /// The metrics of [`evaluate`], accumulated over any number of chunks of samples, so that a
 /// file larger than memory can be evaluated a chunk at a time. Memory is O(classes + bins).
@@ -276,6 +292,9 @@ struct Sums {
     per_class: Cells<4>,
     /// Per (label, predicted) pair, row-major, when the classes are few enough.
     confusion: Option<Cells<1>>,
+    /// Per (class, bin of that class's probability): [weight, Σ weight·p, Σ weight·y], when
+    /// classes × bins are few enough.
+    classwise: Option<Cells<3>>,
 }
 
 /// Sums per cell (a confidence bin, a class): dense for the evaluator's totals; for a block
@@ -343,22 +362,26 @@ impl<const N: usize> Cells<N> {
 
 impl Sums {
     /// The evaluator's totals: dense cells.
-    fn new(bins: usize, classes: usize) -> Sums {
+    fn new(bins: usize, classes: usize, classwise: bool) -> Sums {
         Sums {
             bins: Cells::dense(bins),
             per_class: Cells::dense(classes),
             confusion: (classes <= MAX_CONFUSION_CLASSES).then(|| Cells::dense(classes * classes)),
+            classwise: (classwise && classes.saturating_mul(bins) <= MAX_CLASSWISE_CELLS)
+                .then(|| Cells::dense(classes * bins)),
             ..Sums::default()
         }
     }
 
     /// The sums of a block of `rows` rows (one bin entry and two class entries a row).
-    fn for_block(bins: usize, classes: usize, rows: usize) -> Sums {
+    fn for_block(bins: usize, classes: usize, rows: usize, classwise: bool) -> Sums {
         Sums {
             bins: Cells::for_block(bins, rows),
             per_class: Cells::for_block(classes, 2 * rows),
             confusion: (classes <= MAX_CONFUSION_CLASSES)
                 .then(|| Cells::for_block(classes * classes, rows)),
+            classwise: (classwise && classes.saturating_mul(bins) <= MAX_CLASSWISE_CELLS)
+                .then(|| Cells::for_block(classes * bins, rows.saturating_mul(classes))),
             ..Sums::default()
         }
     }
@@ -386,6 +409,9 @@ impl Sums {
         self.bins.merge(other.bins);
         self.per_class.merge(other.per_class);
         if let (Some(mine), Some(theirs)) = (self.confusion.as_mut(), other.confusion) {
+            mine.merge(theirs);
+        }
+        if let (Some(mine), Some(theirs)) = (self.classwise.as_mut(), other.classwise) {
             mine.merge(theirs);
         }
     }
@@ -493,7 +519,7 @@ impl Evaluator {
         });
         if self.width == 0 {
             self.width = width;
-            self.sums = Sums::new(self.options.bins, classes);
+            self.sums = Sums::new(self.options.bins, classes, self.options.classwise);
         }
         if width != self.width {
             return Err(Error::ShapeMismatch {
@@ -626,6 +652,17 @@ impl Evaluator {
                 log_loss: dense[class][3] / c.support,
             })
             .collect();
+        let classwise_ece = sums.classwise.map(|c| {
+            let cells = c.into_dense();
+            let per_class = cells.chunks(nbins).map(|class| {
+                class
+                    .iter()
+                    .filter(|[w, _, _]| *w > 0.0)
+                    .map(|[w, conf, acc]| w / total * (acc / w - conf / w).abs())
+                    .sum::<f64>()
+            });
+            per_class.sum::<f64>() / classes as f64
+        });
         let confusion = sums.confusion.map(|c| {
             let cells: Vec<f64> = c.into_dense().into_iter().map(|[w]| w).collect();
             ndarray::Array2::from_shape_vec((classes, classes), cells)
@@ -641,6 +678,7 @@ impl Evaluator {
             brier: sums.brier.value() / total,
             ece,
             mce,
+            classwise_ece,
             mean_entropy: sums.entropy.value() / total,
             mean_kl: sums.kl.value() / total,
             n_samples: self.rows,
@@ -659,7 +697,12 @@ impl<T: Float> ChunkRows<'_, '_, '_, '_, T> {
     /// The sums over rows `range` of the chunk.
     fn block(&self, range: std::ops::Range<usize>) -> Result<Sums, Error> {
         let classes = self.classes;
-        let mut sums = Sums::for_block(self.options.bins, classes, range.len());
+        let mut sums = Sums::for_block(
+            self.options.bins,
+            classes,
+            range.len(),
+            self.options.classwise,
+        );
         let mut row = Scratch {
             log_p: vec![0.0; classes],
             p: vec![0.0; classes],
@@ -915,6 +958,13 @@ fn add_row(
     sums.per_class.add(guess, [0.0, weight, 0.0, 0.0]);
     if let Some(confusion) = sums.confusion.as_mut() {
         confusion.add(truth * p.len() + guess, [weight]);
+    }
+    if let Some(classwise) = sums.classwise.as_mut() {
+        // Every class's probability in its own bins: [weight, Σ w·p_k, Σ w·y_k].
+        for (k, (&q, &t)) in p.iter().zip(y).enumerate() {
+            let slot = ((q * bins as f64) as usize).min(bins - 1);
+            classwise.add(k * bins + slot, [weight, weight * q, weight * t]);
+        }
     }
 }
 

@@ -45,5 +45,5 @@ pub use temperature::{
 
 pub use metrics::{
     evaluate, Bin, ClassReport, Evaluator, Labels, Options, Predictions, Report, MAX_BINS,
-    MAX_CONFUSION_CLASSES, MAX_WEIGHT,
+    MAX_CLASSWISE_CELLS, MAX_CONFUSION_CLASSES, MAX_WEIGHT,
 };
