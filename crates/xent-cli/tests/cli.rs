@@ -1321,3 +1321,94 @@ fn patience_stops_early_on_a_validation_split_and_keeps_the_best_epoch() {
     fails(&["train", "--validation", "0.2"], 2);
     fails(&["train", "--patience", "2", "--validation", "1.5"], 2);
 }
+
+/// An IDX file of unsigned bytes with these dimensions (MNIST's format, uncompressed).
+fn idx_u8(dims: &[u32], data: &[u8]) -> Vec<u8> {
+    let mut file = vec![0, 0, 0x08, dims.len() as u8];
+    for d in dims {
+        file.extend_from_slice(&d.to_be_bytes());
+    }
+    file.extend_from_slice(data);
+    file
+}
+
+#[test]
+fn fashion_mnist_layout_trains_predicts_evaluates_and_plots() {
+    // A stand-in with Fashion-MNIST's four files and shapes (28×28 bytes, labels 0..9): each
+    // class lights its own band of rows, under noise from a fixed LCG.
+    let mut state = 12345u64;
+    let mut noise = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 58) as u8
+    };
+    let mut images = |n: usize| -> (Vec<u8>, Vec<u8>) {
+        let (mut pixels, mut labels) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            let class = (i * 7 % 10) as u8;
+            labels.push(class);
+            for row in 0..28u8 {
+                for _ in 0..28 {
+                    let lit = row / 3 == class;
+                    pixels.push(if lit { 160 + noise() } else { noise() });
+                }
+            }
+        }
+        (pixels, labels)
+    };
+    let (train_x, train_y) = images(300);
+    let (test_x, test_y) = images(100);
+    let dir = temp_file(
+        "fmnist-chain",
+        "train-images-idx3-ubyte",
+        &idx_u8(&[300, 28, 28], &train_x),
+    );
+    let dir = dir.parent().unwrap().to_path_buf();
+    std::fs::write(
+        dir.join("train-labels-idx1-ubyte"),
+        idx_u8(&[300], &train_y),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("t10k-images-idx3-ubyte"),
+        idx_u8(&[100, 28, 28], &test_x),
+    )
+    .unwrap();
+    std::fs::write(dir.join("t10k-labels-idx1-ubyte"), idx_u8(&[100], &test_y)).unwrap();
+    let labels: String = test_y.iter().map(|y| format!("{y}\n")).collect();
+    std::fs::write(dir.join("y.csv"), labels).unwrap();
+    let data = format!("fashion-mnist:{}", dir.display());
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let last = trained(&["--data", &data, "--save", &path("m.json")]);
+    assert!(last["test_accuracy"].as_f64().unwrap() > 0.95, "{last}");
+    let o = xent(&[
+        "predict",
+        "--model",
+        &path("m.json"),
+        "--data",
+        &data,
+        "--proba",
+        "--out",
+        &path("p.csv"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&ok(&[
+        "eval",
+        "--pred",
+        &path("p.csv"),
+        "--labels",
+        &path("y.csv"),
+        "--plot",
+        &path("rel.png"),
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(report["n_samples"], 100);
+    assert_eq!(
+        report["accuracy"], last["test_accuracy"],
+        "predict scores the test set"
+    );
+    let png = std::fs::read(dir.join("rel.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+}
