@@ -119,7 +119,8 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         x: String,
     },
-    /// Evaluate a classifier's predictions: log-loss, perplexity, accuracy, calibration.
+    /// Evaluate a classifier's predictions: log-loss, accuracy, calibration, precision / recall /
+    /// F1 and the confusion matrix, ROC-AUC.
     #[command(after_help = EVAL_EXAMPLES)]
     Eval(EvalArgs),
     /// Fit temperature scaling on validation logits: the T whose softmax(z / T) has the least
