@@ -100,16 +100,15 @@ pub(crate) fn open(
     delimiter: Option<u8>,
     max_line_bytes: u64,
 ) -> Result<(Source, Result<Opened, xent::Error>), String> {
-    let limit = max_line_bytes;
     Ok(match resolve(text) {
         Resolved::Stdin => {
             let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
-            let reader = TableReader::from_csv(stdin, delimiter).max_line_bytes(limit);
+            let reader = TableReader::from_csv(stdin, delimiter).max_line_bytes(max_line_bytes);
             (Source::Stdin, Ok(Opened::Stream(reader)))
         }
         Resolved::File => {
             let reader = TableReader::open(Path::new(text), delimiter)
-                .map(|r| Opened::Stream(r.max_line_bytes(limit)));
+                .map(|r| Opened::Stream(r.max_line_bytes(max_line_bytes)));
             (Source::of_file(text), reader)
         }
         Resolved::Inline(table) => (Source::Inline, Ok(Opened::Inline(table))),

@@ -576,6 +576,25 @@ fn top_k_breaks_ties_as_scikit_learn() {
     }
 }
 
+/// A case of tools/golden's scikit-learn files: its id, scores, class labels and weights.
+fn sklearn_case(
+    c: &serde_json::Value,
+) -> (&str, ndarray::Array2<f64>, Vec<usize>, Option<Vec<f64>>) {
+    let labels = common::vector(&c["labels"])
+        .iter()
+        .map(|&v| v as usize)
+        .collect();
+    let weights = c["weights"]
+        .as_array()
+        .map(|_| common::vector(&c["weights"]));
+    (
+        c["id"].as_str().unwrap(),
+        common::matrix(&c["proba"]),
+        labels,
+        weights,
+    )
+}
+
 #[test]
 fn precision_recall_f1_and_confusion_match_scikit_learn() {
     // tests/data/sklearn_classification.json, from tools/golden/sklearn_classification.py
@@ -585,15 +604,7 @@ fn precision_recall_f1_and_confusion_match_scikit_learn() {
         serde_json::from_str(include_str!("data/sklearn_classification.json")).unwrap();
     assert_eq!(cases.len(), 4);
     for c in &cases {
-        let id = c["id"].as_str().unwrap();
-        let p = common::matrix(&c["proba"]);
-        let labels: Vec<usize> = common::vector(&c["labels"])
-            .iter()
-            .map(|&v| v as usize)
-            .collect();
-        let weights = c["weights"]
-            .as_array()
-            .map(|_| common::vector(&c["weights"]));
+        let (id, p, labels, weights) = sklearn_case(c);
         let o = Options::new()
             .zero_division(c["zero_division"].as_f64().unwrap())
             .tolerance(1e-9);
@@ -756,15 +767,7 @@ fn roc_auc_and_average_precision_match_scikit_learn() {
         serde_json::from_str(include_str!("data/sklearn_ranking.json")).unwrap();
     assert_eq!(cases.len(), 4);
     for c in &cases {
-        let id = c["id"].as_str().unwrap();
-        let p = common::matrix(&c["proba"]);
-        let labels: Vec<usize> = common::vector(&c["labels"])
-            .iter()
-            .map(|&v| v as usize)
-            .collect();
-        let weights = c["weights"]
-            .as_array()
-            .map(|_| common::vector(&c["weights"]));
+        let (id, p, labels, weights) = sklearn_case(c);
         let r = xent::eval::ranking(p.view(), &labels, weights.as_deref()).unwrap();
         let close = |got: f64, key: &str| {
             let want = c[key].as_f64().unwrap();

@@ -1,7 +1,7 @@
 //! `xent calibrate`: temperature scaling fitted on validation logits, read once per Newton
 //! step (so the files may be larger than memory), then the log-loss and ECE before and after.
 
-use super::eval::{class_indices, next_matching, select_column, CHUNK_VALUES};
+use super::eval::{class_indices, ensure_ended, next_matching, select_column, CHUNK_VALUES};
 use crate::args::{CalibrateArgs, Common};
 use crate::failure::{Failure, Place};
 use crate::output::json_number;
@@ -115,15 +115,7 @@ fn each_chunk(
         let classes = class_indices(&y, &labels.place(), first)?;
         f(&z, &classes, first).map_err(|e| locate(e, &logits))?;
     }
-    if labels.next(1)?.is_some() {
-        return Err(Failure::data(format!(
-            "{} has more rows than the {} of {}",
-            labels.describe(),
-            logits.rows_read(),
-            logits.describe()
-        )));
-    }
-    Ok(())
+    ensure_ended(&mut labels, &logits)
 }
 
 /// A library error about a row, with the logits file named.

@@ -377,16 +377,22 @@ fn read_batches(
             return Ok(());
         }
     }
-    let rows = pred.rows_read();
     for input in std::iter::once(labels).chain(weights) {
-        if input.next(1)?.is_some() {
-            return Err(Failure::data(format!(
-                "{} has more rows than the {rows} of {} ({})",
-                input.describe(),
-                pred.describe(),
-                input.name()
-            )));
-        }
+        ensure_ended(input, pred)?;
+    }
+    Ok(())
+}
+
+/// Checks that labels or weights end where the predictions did.
+pub(crate) fn ensure_ended(input: &mut RowInput, pred: &RowInput) -> Result<(), Failure> {
+    if input.next(1)?.is_some() {
+        return Err(Failure::data(format!(
+            "{} has more rows than the {} of {} ({})",
+            input.describe(),
+            pred.rows_read(),
+            pred.describe(),
+            input.name()
+        )));
     }
     Ok(())
 }

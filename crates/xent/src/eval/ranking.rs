@@ -118,32 +118,25 @@ pub fn ranking(
         roc_auc.push(auc);
         average_precision.push(ap);
     }
-    let (macro_of, weighted_of) = (
-        |v: &[f64]| mean(v.iter().map(|&x| (x, 1.0))),
-        |v: &[f64]| mean(v.iter().zip(&support).map(|(&x, &s)| (x, s))),
-    );
-    let binary = k == 2;
+    // Two classes: class 1's value, scikit-learn's binary metric; more: the defined
+    // per-class values averaged, unweighted (macro) or by support (weighted).
+    let average = |values: &[f64], weighted: bool| {
+        if k == 2 {
+            values[1]
+        } else {
+            mean(
+                values
+                    .iter()
+                    .zip(&support)
+                    .map(|(&v, &s)| (v, if weighted { s } else { 1.0 })),
+            )
+        }
+    };
     Ok(Ranking {
-        roc_auc_macro: if binary {
-            roc_auc[1]
-        } else {
-            macro_of(&roc_auc)
-        },
-        roc_auc_weighted: if binary {
-            roc_auc[1]
-        } else {
-            weighted_of(&roc_auc)
-        },
-        average_precision_macro: if binary {
-            average_precision[1]
-        } else {
-            macro_of(&average_precision)
-        },
-        average_precision_weighted: if binary {
-            average_precision[1]
-        } else {
-            weighted_of(&average_precision)
-        },
+        roc_auc_macro: average(&roc_auc, false),
+        roc_auc_weighted: average(&roc_auc, true),
+        average_precision_macro: average(&average_precision, false),
+        average_precision_weighted: average(&average_precision, true),
         roc_auc,
         average_precision,
     })
