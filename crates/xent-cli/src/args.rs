@@ -7,6 +7,7 @@ use crate::choices::{
 use crate::limits::{self, bounded};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use xent::data::{ColumnRef, ColumnSet};
 use xent::Base;
 
 /// Cross-entropy and the information measures around it.
@@ -374,6 +375,34 @@ pub enum LossKind {
     },
 }
 
+/// Which columns of a CSV data set are the label and the features (`--data csv:FILE`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TableColumns {
+    /// The label's column: its name in the header, or its 0-based index (negative from the
+    /// end); default: the last (for predict: the model's label column, when the data has it).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_column)]
+    pub label_column: Option<ColumnRef>,
+    /// The feature columns, in the model's order: names, indices and half-open ranges
+    /// START:END, comma-separated (`1:5`, `sepal_length,petal_width`; a name with a comma in
+    /// double quotes, as in CSV); default: all others.
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_columns, conflicts_with = "ignore_columns")]
+    pub feature_columns: Option<ColumnSet>,
+    /// Columns that are neither label nor feature (an id, a date), as for --feature-columns.
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_columns)]
+    pub ignore_columns: Option<ColumnSet>,
+}
+
+fn parse_column(text: &str) -> Result<ColumnRef, String> {
+    if text.trim().is_empty() {
+        return Err("give a column name or index".into());
+    }
+    Ok(ColumnRef::parse(text))
+}
+
+fn parse_columns(text: &str) -> Result<ColumnSet, String> {
+    ColumnSet::parse(text).map_err(|e| e.to_string())
+}
+
 /// `xent train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -429,6 +458,8 @@ pub struct TrainArgs {
     /// Save the trained model as JSON.
     #[arg(long)]
     pub save: Option<PathBuf>,
+    #[command(flatten)]
+    pub columns: TableColumns,
 }
 
 /// `xent predict`.
@@ -455,6 +486,12 @@ pub struct PredictArgs {
     /// probabilities and logits written, never the predicted class.
     #[arg(long, value_parser = parse_temperature)]
     pub temperature: Option<f64>,
+    /// Add the true label as the last column (named as the model's label column), when the
+    /// data has one.
+    #[arg(long)]
+    pub with_labels: bool,
+    #[command(flatten)]
+    pub columns: TableColumns,
 }
 
 /// `xent bench`.

@@ -1,10 +1,12 @@
 //! `--data SPEC`: which data set to train or predict on.
 
+use crate::args::TableColumns;
 use crate::choices::ScaleChoice;
 use crate::failure::Failure;
+use ndarray::Array2;
 use std::path::{Path, PathBuf};
-use xent::data::datasets;
-use xent::train::{Dataset, Split};
+use xent::data::{datasets, ColumnRef, ColumnSet, Columns, LabelColumn, LabelledReader};
+use xent::train::{Dataset, Model, ModelKind, Names, Split, Targets};
 
 /// A parsed `--data` value.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +55,15 @@ impl DataSpec {
     }
 
     /// Loads the data as a train/test split (80/20 by `seed` unless it comes split);
-    /// `classes` fixes the number of classes of a CSV or NPY label column.
-    pub fn load(&self, seed: u64, classes: Option<usize>) -> Result<Split, Failure> {
+    /// `classes` fixes the number of classes of a CSV or NPY label column, `flags` choose a
+    /// CSV file's columns.
+    pub fn load(
+        &self,
+        seed: u64,
+        classes: Option<usize>,
+        flags: &TableColumns,
+    ) -> Result<Split, Failure> {
+        self.check_columns(flags)?;
         match self {
             DataSpec::Digits => Ok(datasets::digits()
                 .map_err(|e| Failure::data(e.to_string()))?
@@ -74,7 +83,22 @@ impl DataSpec {
                     other => Failure::data(format!("{}: {other}", dir.display())),
                 })
             }
-            DataSpec::Csv(..) | DataSpec::Npy(..) => Ok(self.load_file(classes)?.split(0.2, seed)),
+            DataSpec::Csv(path, col) => {
+                let columns = Columns {
+                    label: match (&flags.label_column, col) {
+                        (Some(c), _) => LabelColumn::At(c.clone()),
+                        (None, Some(i)) => LabelColumn::At(ColumnRef::Index(*i)),
+                        (None, None) => LabelColumn::Last,
+                    },
+                    features: flags.feature_columns.clone(),
+                    ignore: flags.ignore_columns.clone(),
+                };
+                let table = read_labelled(path, &columns)?;
+                let data = datasets::from_labelled(&path.display().to_string(), table, classes)
+                    .map_err(|e| Failure::in_file(path, e))?;
+                Ok(data.split(0.2, seed))
+            }
+            DataSpec::Npy(..) => Ok(self.load_npy(classes)?.split(0.2, seed)),
             DataSpec::SyntheticLinear => {
                 let train = Dataset::synthetic_linear(1000, seed);
                 let test = Dataset::synthetic_linear(200, seed.wrapping_add(1));
@@ -83,35 +107,146 @@ impl DataSpec {
         }
     }
 
-    /// A CSV or NPY data set, whole; errors name the file.
-    fn load_file(&self, classes: Option<usize>) -> Result<Dataset, Failure> {
+    /// Column flags are for CSV data, and the label once: in `csv:FILE:COLUMN` or
+    /// `--label-column`.
+    fn check_columns(&self, flags: &TableColumns) -> Result<(), Failure> {
+        let given = flags.label_column.is_some()
+            || flags.feature_columns.is_some()
+            || flags.ignore_columns.is_some();
         match self {
+            DataSpec::Csv(_, Some(_)) if flags.label_column.is_some() => Err(Failure::usage(
+                "the label column is given twice: in csv:FILE:COLUMN and in --label-column",
+            )),
+            DataSpec::Csv(..) => Ok(()),
+            _ if given => Err(Failure::usage(
+                "--label-column, --feature-columns and --ignore-columns choose the columns of \
+                 csv:FILE data",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The NPY features and labels, whole; errors name the file.
+    fn load_npy(&self, classes: Option<usize>) -> Result<Dataset, Failure> {
+        let DataSpec::Npy(x, y) = self else {
+            unreachable!("only called for npy data")
+        };
+        let (xs, ys) = (read(x)?, read(y)?);
+        let names = (x.display().to_string(), y.display().to_string());
+        datasets::from_tables((&names.0, xs), (&names.1, ys), classes)
+            .map_err(|e| Failure::in_file(x, e))
+    }
+
+    /// Every sample, in file order, for `model` to predict (Fashion-MNIST: its test set;
+    /// synthetic: a fresh test sample). A CSV file's features are the model's by name when
+    /// both have names; its label is optional: the model's label column when the header has
+    /// it, else the last column when there is one more than the model's inputs.
+    pub fn load_for_prediction(
+        &self,
+        flags: &TableColumns,
+        model: &Model,
+    ) -> Result<ToPredict, Failure> {
+        self.check_columns(flags)?;
+        let whole = |d: Dataset| ToPredict {
+            features: d.features,
+            targets: Some(d.targets),
+            names: d.names,
+        };
+        match self {
+            DataSpec::Digits => Ok(whole(
+                datasets::digits().map_err(|e| Failure::data(e.to_string()))?,
+            )),
+            DataSpec::Npy(..) => Ok(whole(self.load_npy(None)?)),
+            DataSpec::FashionMnist(_) | DataSpec::SyntheticLinear => {
+                Ok(whole(self.load(0, None, flags)?.test))
+            }
             DataSpec::Csv(path, col) => {
-                let table = read(path)?;
-                datasets::from_table(&path.display().to_string(), table, *col, classes)
-                    .map_err(|e| Failure::in_file(path, e))
+                let reader = open_labelled(path)?;
+                let header = reader.header().map(<[String]>::to_vec);
+                let named = header.as_ref().filter(|_| !model.names.features.is_empty());
+                let label = match (&flags.label_column, col) {
+                    (Some(c), _) => LabelColumn::At(c.clone()),
+                    (None, Some(i)) => LabelColumn::At(ColumnRef::Index(*i)),
+                    (None, None) => match (&header, &model.names.label) {
+                        (Some(h), Some(l)) if h.contains(l) => {
+                            LabelColumn::At(ColumnRef::Name(l.clone()))
+                        }
+                        _ if named.is_some() => LabelColumn::Absent,
+                        _ if reader.width() == model.inputs() + 1 => LabelColumn::Last,
+                        _ => LabelColumn::Absent,
+                    },
+                };
+                let features = match (&flags.feature_columns, &flags.ignore_columns, named) {
+                    (Some(set), _, _) => Some(set.clone()),
+                    (None, None, Some(_)) => Some(ColumnSet::names(&model.names.features)),
+                    _ => None,
+                };
+                let columns = Columns {
+                    label,
+                    features,
+                    ignore: flags.ignore_columns.clone(),
+                };
+                let table = reader
+                    .read(&columns)
+                    .map_err(|e| Failure::in_file(path, e))?;
+                let targets = match (&table.labels, model.kind) {
+                    (None, _) => None,
+                    (Some(_), ModelKind::Linear) => match &table.labels {
+                        Some(xent::data::Labels::Numbers(v)) => {
+                            Some(Targets::Values(v.iter().map(|&y| y as f32).collect()))
+                        }
+                        _ => {
+                            return Err(Failure::data(format!(
+                                "{}: the labels are text, but {} is a regression model",
+                                path.display(),
+                                "the model"
+                            )))
+                        }
+                    },
+                    (Some(_), kind) => {
+                        let count = if kind == ModelKind::Logistic {
+                            2
+                        } else {
+                            model.outputs()
+                        };
+                        let labels = table
+                            .class_indices(&model.names.classes, count)
+                            .map_err(|e| Failure::in_file(path, e))?;
+                        Some(Targets::Classes {
+                            labels,
+                            classes: count,
+                        })
+                    }
+                };
+                Ok(ToPredict {
+                    features: table.features,
+                    targets,
+                    names: table.names,
+                })
             }
-            DataSpec::Npy(x, y) => {
-                let (xs, ys) = (read(x)?, read(y)?);
-                let names = (x.display().to_string(), y.display().to_string());
-                datasets::from_tables((&names.0, xs), (&names.1, ys), classes)
-                    .map_err(|e| Failure::in_file(x, e))
-            }
-            _ => unreachable!("only files are loaded whole"),
         }
     }
 }
 
-impl DataSpec {
-    /// Every sample, in file order, for prediction (Fashion-MNIST: its test set; synthetic:
-    /// a fresh test sample).
-    pub fn load_for_prediction(&self) -> Result<Dataset, Failure> {
-        match self {
-            DataSpec::Digits => datasets::digits().map_err(|e| Failure::data(e.to_string())),
-            DataSpec::Csv(..) | DataSpec::Npy(..) => self.load_file(None),
-            DataSpec::FashionMnist(_) | DataSpec::SyntheticLinear => Ok(self.load(0, None)?.test),
-        }
-    }
+/// The samples `xent predict` reads: features, and targets when the data has them.
+pub struct ToPredict {
+    pub features: Array2<f32>,
+    pub targets: Option<Targets>,
+    /// The names the file gave its columns (the label's, for --with-labels).
+    pub names: Names,
+}
+
+/// A CSV data set opened through the command's line-length limit; errors name the file.
+fn open_labelled(path: &Path) -> Result<LabelledReader, Failure> {
+    LabelledReader::open(path, None, crate::limits::max_line_bytes())
+        .map_err(|e| Failure::in_file(path, e))
+}
+
+/// A CSV data set read whole with `columns`.
+fn read_labelled(path: &Path, columns: &Columns) -> Result<xent::data::LabelledTable, Failure> {
+    open_labelled(path)?
+        .read(columns)
+        .map_err(|e| Failure::in_file(path, e))
 }
 
 /// A CSV or NPY file, whole, through the command's line-length limit.

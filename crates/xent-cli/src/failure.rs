@@ -90,6 +90,17 @@ impl Failure {
             } => Failure::data(format!(
                 "{name}:{line}: this line has {found} fields, the first row has {expected}"
             )),
+            Error::NotNumeric {
+                line,
+                field,
+                name: column,
+                text,
+            } => Failure::data(format!(
+                "{name}:{line}: field {field}{}: cannot read {text:?} as a number (a feature \
+                 must be; choose the features with --feature-columns or leave columns out \
+                 with --ignore-columns)",
+                column.map_or(String::new(), |c| format!(" ({c})"))
+            )),
             Error::LineTooLong { line, limit } => Failure::data(format!(
                 "{name}:{line}: the line is longer than {limit} bytes (raise --max-line-bytes \
                  if it is meant)"

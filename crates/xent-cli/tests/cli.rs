@@ -1047,6 +1047,119 @@ fn iris_and_wine_train_as_shipped_to_scikit_learns_accuracy_with_default_flags()
     assert_eq!(out.lines().count(), 101, "100 epochs and the final line");
 }
 
+/// A table as data scientists keep one: an id column, a quoted header name holding the
+/// delimiter, text labels; three well separated classes.
+fn named_table() -> String {
+    let mut text = String::from("id,sepal length,\"petal, width\",species\n");
+    let classes = ["setosa", "versicolor", "virginica"];
+    for i in 0..90 {
+        let k = i % 3;
+        let wobble = ((i * 37) % 11) as f64 / 20.0 - 0.25;
+        text.push_str(&format!(
+            "s{i},{},{},{}\n",
+            k as f64 + wobble,
+            2.0 * k as f64 - wobble,
+            classes[k]
+        ));
+    }
+    text
+}
+
+#[test]
+fn named_columns_and_text_labels_train_and_predict_by_name() {
+    let data = temp_file("named", "flowers.csv", named_table().as_bytes());
+    let spec = format!("csv:{}", data.display());
+    let model = data.with_file_name("model.json");
+    let m = model.to_str().unwrap();
+    // The id column is text: an error naming it, and how to leave it out.
+    let err = fails(&["train", "--data", &spec], 1);
+    assert!(
+        err.ends_with(
+            "flowers.csv:2: field 1 (id): cannot read \"s0\" as a number (a feature must be; \
+             choose the features with --feature-columns or leave columns out with \
+             --ignore-columns)\n"
+        ),
+        "{err}"
+    );
+    ok(&[
+        "train",
+        "--data",
+        &spec,
+        "--ignore-columns",
+        "id",
+        "--label-column",
+        "species",
+        "--save",
+        m,
+    ]);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(
+        saved["names"],
+        serde_json::json!({
+            "features": ["sepal length", "petal, width"],
+            "label": "species",
+            "classes": ["setosa", "versicolor", "virginica"]
+        })
+    );
+    // New data without labels, its columns in another order and an extra one: matched by name.
+    let unlabelled = data.with_file_name("new.csv");
+    std::fs::write(
+        &unlabelled,
+        "\"petal, width\",note,sepal length\n4.1,a,2\n0,b,0\n2,c,1\n",
+    )
+    .unwrap();
+    let new = format!("csv:{}", unlabelled.display());
+    let o = xent(&["predict", "--model", m, "--data", &new]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "virginica\nsetosa\nversicolor\n");
+    assert_eq!(stderr(&o), "3 predictions\n");
+    let err = fails(
+        &["predict", "--model", m, "--data", &new, "--with-labels"],
+        2,
+    );
+    assert!(err.contains("has no label column"), "{err}");
+    // The labelled file: the label column found by the model's name for it.
+    let o = xent(&[
+        "predict",
+        "--model",
+        m,
+        "--data",
+        &spec,
+        "--proba",
+        "--with-labels",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("setosa,versicolor,virginica,species"));
+    assert!(lines.next().unwrap().ends_with(",setosa"));
+    assert_eq!(stderr(&o), "accuracy 1.0000 on 90 samples\n");
+    // The same features chosen by --feature-columns, by index and by name.
+    ok(&[
+        "train",
+        "--data",
+        &spec,
+        "--feature-columns",
+        "1,\"petal, width\"",
+    ]);
+    let err = fails(&["train", "--data", &spec, "--feature-columns", "1:"], 1);
+    assert!(
+        err.ends_with("flowers.csv: column 3 (species) is both the label and a feature\n"),
+        "{err}"
+    );
+    let err = fails(&["train", "--data", &spec, "--label-column", "kind"], 1);
+    assert!(
+        err.ends_with(
+            "flowers.csv: no column is named \"kind\": the header names id, sepal length, \
+             petal, width, species\n"
+        ),
+        "{err}"
+    );
+    let err = fails(&["train", "--data", "digits", "--label-column", "0"], 2);
+    assert!(err.contains("choose the columns of csv:FILE data"), "{err}");
+}
+
 #[test]
 fn train_predict_proba_and_eval_chain_on_iris() {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/iris.csv");
@@ -1067,7 +1180,8 @@ fn train_predict_proba_and_eval_chain_on_iris() {
     assert!(o.status.success(), "{}", stderr(&o));
     let written = std::fs::read_to_string(&probs).unwrap();
     let mut lines = written.lines();
-    assert_eq!(lines.next(), Some("class_0,class_1,class_2"));
+    // The classes are named by scikit-learn's header of iris.csv.
+    assert_eq!(lines.next(), Some("setosa,versicolor,virginica"));
     assert_eq!(lines.count(), 150);
     // eval reads predict's file as it is and takes the labels from the data set's last column.
     let report: serde_json::Value = serde_json::from_str(&ok(&[

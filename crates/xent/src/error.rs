@@ -200,6 +200,23 @@ pub enum Error {
         text: String,
     },
 
+    /// A feature of a table of named columns that is not a number: the 1-based line, the
+    /// 1-based field and, when the file has a header, the column's name.
+    #[error(
+        "line {line}, field {field}{}: cannot read {text:?} as a number",
+        name.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+    )]
+    NotNumeric {
+        /// 1-based line.
+        line: usize,
+        /// 1-based field of the line.
+        field: usize,
+        /// The column's name in the header.
+        name: Option<String>,
+        /// The field as written.
+        text: String,
+    },
+
     /// A row of a text table with a different number of fields than the first row.
     #[error("line {line} has {found} fields, but the first row has {expected}")]
     Ragged {

@@ -250,15 +250,19 @@ fn temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 fn readers_reject_malformed_files_without_panicking() {
     // CSV with a label column.
     let ok = temp("ok.csv", b"0.5,1.5,0\n1.0,2.0,1\n0.1,0.2,1\n");
-    let d = xent::data::datasets::from_csv(&ok, None, None).unwrap();
+    let at = |c: isize| xent::data::Columns {
+        label: xent::data::LabelColumn::At(xent::data::ColumnRef::Index(c)),
+        ..Default::default()
+    };
+    let d = xent::data::datasets::from_csv(&ok, &Default::default(), None).unwrap();
     assert_eq!(d.features.dim(), (3, 2));
     assert!(matches!(d.targets, Targets::Classes { classes: 2, .. }));
-    assert!(xent::data::datasets::from_csv(&ok, Some(5), None).is_err());
-    let first = xent::data::datasets::from_csv(&ok, Some(0), None).unwrap();
+    assert!(xent::data::datasets::from_csv(&ok, &at(5), None).is_err());
+    let first = xent::data::datasets::from_csv(&ok, &at(0), None).unwrap();
     assert!(matches!(first.targets, Targets::Values(_)));
     let ragged = temp("ragged.csv", b"1,2,0\n1,2\n");
     assert!(matches!(
-        xent::data::datasets::from_csv(&ragged, None, None),
+        xent::data::datasets::from_csv(&ragged, &Default::default(), None),
         Err(Error::Ragged { line: 2, .. })
     ));
     // NPY: wrong magic, truncated data, a header claiming 10^12 elements.
@@ -339,4 +343,29 @@ fn patience_needs_an_evaluation_set_and_at_least_one_epoch() {
         .unwrap_err();
     assert!(err.to_string().contains("needs an evaluation set"), "{err}");
     assert!(Sgd::new().patience(0).validate().is_err());
+}
+
+#[test]
+fn model_files_keep_names_and_reject_names_that_do_not_fit() {
+    use xent::train::{Model, ModelKind, Names};
+    let mut model = Model::new(ModelKind::Softmax, 2, 3, 0);
+    let unnamed = model.to_json();
+    assert!(!unnamed.contains("names"), "no names, no field: {unnamed}");
+    model.names = Names {
+        features: vec!["a".into(), "b, c".into()],
+        label: Some("kind".into()),
+        classes: vec!["x".into(), "y".into(), "z".into()],
+    };
+    let text = model.to_json();
+    assert_eq!(Model::from_json(&text).unwrap(), model);
+    let two_classes = text.replace(r#","z""#, "");
+    assert_eq!(
+        Model::from_json(&two_classes).unwrap_err().to_string(),
+        "malformed model file: names: 2 class names for 3 classes"
+    );
+    let twice = text.replace(r#""y""#, r#""x""#);
+    assert_eq!(
+        Model::from_json(&twice).unwrap_err().to_string(),
+        "malformed model file: names: the class name \"x\" appears twice"
+    );
 }

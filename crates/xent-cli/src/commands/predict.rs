@@ -8,7 +8,7 @@ use crate::sink::Stdout;
 use ndarray::Array2;
 use serde_json::json;
 use xent::activation::RowActivation;
-use xent::train::{Dataset, Model, ModelKind, Targets};
+use xent::train::{Model, ModelKind, Targets};
 
 pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), Failure> {
     if let Some(path) = &args.out {
@@ -17,7 +17,13 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
     let model =
         xent::data::load_model(&args.model).map_err(|e| Failure::in_file(&args.model, e))?;
     let spec = DataSpec::parse(&args.data)?;
-    let data = spec.load_for_prediction()?;
+    let data = spec.load_for_prediction(&args.columns, &model)?;
+    if args.with_labels && data.targets.is_none() {
+        return Err(Failure::usage(format!(
+            "--with-labels: {} has no label column (give it with --label-column)",
+            args.data
+        )));
+    }
     let predictions = model.predict(data.features.view()).map_err(|e| match e {
         xent::Error::ShapeMismatch { .. } => Failure::data(format!(
             "{}: the model takes {} feature{}, but the data ({}) has {}",
@@ -30,7 +36,7 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         other => Failure::data(format!("{}: {other}", args.model.display())),
     })?;
     let accuracy = match (&data.targets, model.kind) {
-        (Targets::Classes { labels, .. }, ModelKind::Softmax | ModelKind::Logistic) => Some(
+        (Some(Targets::Classes { labels, .. }), ModelKind::Softmax | ModelKind::Logistic) => Some(
             predictions
                 .iter()
                 .zip(labels)
@@ -41,7 +47,7 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         _ => None,
     };
     let mse = match (&data.targets, model.kind) {
-        (t, ModelKind::Linear) => Some(
+        (Some(t), ModelKind::Linear) => Some(
             predictions
                 .iter()
                 .zip(t.values())
@@ -51,30 +57,79 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         ),
         _ => None,
     };
-    let scores = scores(args, &model, &data)?;
+    let scores = scores(args, &model, &data.features)?;
+    let labels = data.targets.as_ref().filter(|_| args.with_labels);
+    let label_name = model
+        .names
+        .label
+        .clone()
+        .or(data.names.label.clone())
+        .unwrap_or_else(|| "label".into());
+    let classifier = model.kind != ModelKind::Linear;
+    // A class as the model names it (its number for unnamed classes), a value as itself.
+    let class = |v: f32| {
+        if classifier {
+            xent::data::csv_field(&model.names.class(v as usize)).into_owned()
+        } else {
+            v.to_string()
+        }
+    };
+    let label_cell = |i: usize| match labels {
+        Some(Targets::Classes { labels, .. }) => class(labels[i] as f32),
+        Some(Targets::Values(v)) => v[i].to_string(),
+        None => String::new(),
+    };
     let mut text = String::new();
-    match (&args.out, &scores) {
-        (Some(path), Some((names, table))) => {
-            xent::data::write_named_table(path, names, table.view())
-                .map_err(|e| Failure::data(e.to_string()))?;
+    if let Some(path) = args.out.as_ref().filter(|p| is_npy(p)) {
+        // NPY holds numbers only: classes as their indices.
+        let mut table = match &scores {
+            Some((_, table)) => table.clone(),
+            None => Array2::from_shape_fn((predictions.len(), 1), |(i, _)| predictions[i] as f64),
+        };
+        if let Some(t) = labels {
+            let column = ndarray::Array1::from(t.values()).mapv(f64::from);
+            table.push_column(column.view()).expect("one label per row");
         }
-        (Some(path), None) => {
-            let column =
-                Array2::from_shape_fn((predictions.len(), 1), |(i, _)| predictions[i] as f64);
-            xent::data::write_table(path, column.view())
-                .map_err(|e| Failure::data(e.to_string()))?;
+        xent::data::write_table(path, table.view()).map_err(|e| Failure::data(e.to_string()))?;
+    } else if args.out.is_some() || !common.json {
+        let mut header: Vec<String> = match &scores {
+            Some((names, _)) => names
+                .iter()
+                .map(|n| xent::data::csv_field(n).into_owned())
+                .collect(),
+            None if labels.is_some() => vec!["prediction".into()],
+            None => Vec::new(),
+        };
+        if labels.is_some() {
+            header.push(xent::data::csv_field(&label_name).into_owned());
         }
-        (None, Some((names, table))) if !common.json => {
-            text.push_str(&names.join(","));
+        if !header.is_empty() {
+            text.push_str(&header.join(","));
             text.push('\n');
-            text.push_str(&xent::data::to_csv(table.view()));
         }
-        (None, None) if !common.json => {
-            for p in &predictions {
-                text.push_str(&format!("{p}\n"));
+        for (i, p) in predictions.iter().enumerate() {
+            match &scores {
+                Some((_, table)) => {
+                    let cells: Vec<String> = table
+                        .row(i)
+                        .iter()
+                        .map(|v| xent::Shortest(*v).to_string())
+                        .collect();
+                    text.push_str(&cells.join(","));
+                }
+                None => text.push_str(&class(*p)),
             }
+            if labels.is_some() {
+                text.push(',');
+                text.push_str(&label_cell(i));
+            }
+            text.push('\n');
         }
-        (None, _) => {}
+        if let Some(path) = &args.out {
+            xent::data::write_atomically(path, |w| w.write_all(text.as_bytes()))
+                .map_err(|e| Failure::data(e.to_string()))?;
+            text.clear();
+        }
     }
     if common.json {
         let mut object = json!({ "samples": predictions.len() });
@@ -84,22 +139,42 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         if let Some(m) = mse {
             object["mse"] = json_number(m);
         }
-        match (&args.out, &scores) {
-            (None, Some((_, table))) => {
-                let key = if args.proba {
-                    "probabilities"
-                } else {
-                    "logits"
-                };
-                let rows: Vec<Vec<serde_json::Value>> = table
-                    .rows()
-                    .into_iter()
-                    .map(|r| r.iter().map(|&v| json_number(v)).collect())
-                    .collect();
-                object[key] = json!(rows);
+        if args.out.is_none() {
+            match &scores {
+                Some((names, table)) => {
+                    let key = if args.proba {
+                        "probabilities"
+                    } else {
+                        "logits"
+                    };
+                    let rows: Vec<Vec<serde_json::Value>> = table
+                        .rows()
+                        .into_iter()
+                        .map(|r| r.iter().map(|&v| json_number(v)).collect())
+                        .collect();
+                    object[key] = json!(rows);
+                    object["columns"] = json!(names);
+                }
+                None if classifier && !model.names.classes.is_empty() => {
+                    let names: Vec<String> = predictions
+                        .iter()
+                        .map(|&p| model.names.class(p as usize))
+                        .collect();
+                    object["predictions"] = json!(names);
+                }
+                None => object["predictions"] = json!(predictions),
             }
-            (None, None) => object["predictions"] = json!(predictions),
-            (Some(_), _) => {}
+            if let Some(t) = labels {
+                object["labels"] = match t {
+                    Targets::Classes { labels, .. } if !model.names.classes.is_empty() => {
+                        json!(labels
+                            .iter()
+                            .map(|&l| model.names.class(l))
+                            .collect::<Vec<_>>())
+                    }
+                    _ => json!(t.values()),
+                };
+            }
         }
         text.push_str(&format!("{object}\n"));
     } else {
@@ -118,12 +193,21 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
     out.write(&text)
 }
 
+fn is_npy(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+}
+
 /// A table of scores, one row per sample, and the names of its columns.
 type Scores = (Vec<String>, Array2<f64>);
 
 /// The probabilities (`--proba`) or logits (`--logits`) of every sample with their column
 /// names, or `None` for the predicted classes.
-fn scores(args: &PredictArgs, model: &Model, data: &Dataset) -> Result<Option<Scores>, Failure> {
+fn scores(
+    args: &PredictArgs,
+    model: &Model,
+    features: &Array2<f32>,
+) -> Result<Option<Scores>, Failure> {
     if !(args.proba || args.logits) {
         if args.temperature.is_some() {
             return Err(Failure::usage(
@@ -140,7 +224,7 @@ fn scores(args: &PredictArgs, model: &Model, data: &Dataset) -> Result<Option<Sc
             args.model.display()
         )));
     }
-    let x = data.features.view();
+    let x = features.view();
     let compute = |e: xent::Error| Failure::data(format!("{}: {e}", args.model.display()));
     let mut z = model.logits(x).map_err(compute)?;
     if let Some(t) = args.temperature {
@@ -151,8 +235,10 @@ fn scores(args: &PredictArgs, model: &Model, data: &Dataset) -> Result<Option<Sc
     } else {
         (z, "logit")
     };
+    // Probabilities are named by class (class_0, … for unnamed classes), logits logit_0, ….
     let names = match (model.kind, args.proba) {
         (ModelKind::Logistic, false) => vec!["logit".to_string()],
+        (_, true) if !model.names.classes.is_empty() => model.names.classes.clone(),
         _ => (0..table.ncols())
             .map(|k| format!("{prefix}_{k}"))
             .collect(),

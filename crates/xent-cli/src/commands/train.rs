@@ -24,7 +24,7 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     for path in [&args.plot, &args.save].into_iter().flatten() {
         xent::data::check_writable(path).map_err(|e| Failure::data(e.to_string()))?;
     }
-    let split = spec.load(args.seed, args.classes)?;
+    let split = spec.load(args.seed, args.classes, &args.columns)?;
     let scaling = scaling(args.scale.unwrap_or(spec.default_scale()), &split.train);
     let compute = |e: xent::Error| Failure::data(e.to_string());
     let kind = match args.model {

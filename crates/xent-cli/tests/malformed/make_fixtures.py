@@ -118,6 +118,8 @@ def others():
     write("huge_label.csv", "0.5,1\n0.25,16777215\n0.75,0\n")
     write("one_column.csv", "1\n2\n3\n")
     write("labels_text.csv", "0.5,cat\n0.25,dog\n")
+    write("labels_one_class.csv", "0.5,cat\n0.25,cat\n")
+    write("feature_text.csv", "x,y\n0.5,0\nbig,1\n")
     write("counts_overflow.csv", "1e308,1e308\n")
     write("weights_two.csv", "1,1\n1,1\n")
     write("twenty_features.csv", "".join(",".join(["0.5"] * 20) + f",{i % 2}\n" for i in range(4)))

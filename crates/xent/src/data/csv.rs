@@ -102,8 +102,8 @@ impl LineParser {
         }
         let before = out.len();
         for field in split_fields(line, delimiter) {
-            let number = unquote(field.trim_ascii());
-            let parsed = std::str::from_utf8(number)
+            let number = field_text(field);
+            let parsed = std::str::from_utf8(&number)
                 .ok()
                 .and_then(|text| text.parse::<f64>().ok());
             match parsed {
@@ -113,7 +113,7 @@ impl LineParser {
                     // The field's place in the line, from where its bytes lie in it.
                     let start = field.as_ptr() as usize - line.as_ptr() as usize;
                     let leading = field.len() - field.trim_ascii_start().len();
-                    return Err(field_error(line, line_no, start + leading, number));
+                    return Err(field_error(line, line_no, start + leading, &number));
                 }
             }
         }
@@ -138,10 +138,23 @@ impl LineParser {
 /// scikit-learn's header of its bundled data sets (`150,4,setosa,versicolor,virginica`: the
 /// sample and feature counts as integers, then two or more class names; with one name it
 /// stays an error, as `1,2,x` most likely is a row).
-fn is_header(line: &[u8], delimiter: u8) -> bool {
-    let fields: Vec<&[u8]> = split_fields(line, delimiter)
-        .map(|f| unquote(f.trim_ascii()))
-        .collect();
+pub(crate) fn is_header(line: &[u8], delimiter: u8) -> bool {
+    header_kind(line, delimiter).is_some()
+}
+
+/// What a header row says.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Header {
+    /// The columns' names.
+    Names(Vec<String>),
+    /// scikit-learn's counts and class names: the names of the label values 0, 1, ….
+    Classes(Vec<String>),
+}
+
+/// The header a first line is, if it is one (see [`is_header`]).
+pub(crate) fn header_kind(line: &[u8], delimiter: u8) -> Option<Header> {
+    let fields: Vec<std::borrow::Cow<'_, [u8]>> =
+        split_fields(line, delimiter).map(field_text).collect();
     let text = |f: &[u8]| {
         !f.is_empty()
             && std::str::from_utf8(f)
@@ -149,19 +162,22 @@ fn is_header(line: &[u8], delimiter: u8) -> bool {
                 .unwrap_or(true)
     };
     let count = |f: &[u8]| !f.is_empty() && f.iter().all(u8::is_ascii_digit);
-    fields.iter().all(|f| text(f))
-        || (fields.len() >= 4
-            && count(fields[0])
-            && count(fields[1])
-            && fields[2..].iter().all(|f| text(f)))
-}
-
-/// A field without the double quotes around it: `"0.5"` is the number 0.5, as spreadsheets
-/// and pandas write it (a quoted field that holds the delimiter is not supported).
-fn unquote(field: &[u8]) -> &[u8] {
-    match field {
-        [b'"', inner @ .., b'"'] => inner.trim_ascii(),
-        _ => field,
+    let names = |fields: &[std::borrow::Cow<'_, [u8]>]| {
+        fields
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect()
+    };
+    if fields.iter().all(|f| text(f)) {
+        Some(Header::Names(names(&fields)))
+    } else if fields.len() >= 4
+        && count(&fields[0])
+        && count(&fields[1])
+        && fields[2..].iter().all(|f| text(f))
+    {
+        Some(Header::Classes(names(&fields[2..])))
+    } else {
+        None
     }
 }
 
@@ -183,7 +199,7 @@ fn field_error(line: &[u8], line_no: usize, offset: usize, field: &[u8]) -> Erro
 }
 
 /// Lines that hold no numbers must still be text.
-fn check_utf8(line: &[u8], line_no: usize) -> Result<(), Error> {
+pub(crate) fn check_utf8(line: &[u8], line_no: usize) -> Result<(), Error> {
     std::str::from_utf8(line)
         .map(|_| ())
         .map_err(|e| Error::NotUtf8 {
@@ -213,25 +229,166 @@ pub fn to_csv(values: ndarray::ArrayView2<'_, f64>) -> String {
     text
 }
 
+/// A CSV field for `text`: as it is, or in double quotes (with `""` for a quote) when it
+/// holds a comma, a quote, a line end or space at either end, so that the readers get the
+/// text back.
+///
+/// # Example
+/// ```
+/// assert_eq!(xent::data::csv_field("setosa"), "setosa");
+/// assert_eq!(xent::data::csv_field("New York, NY"), "\"New York, NY\"");
+/// assert_eq!(xent::data::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// ```
+pub fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !text.contains([',', '"', '\n', '\r', ';', '\t'])
+        && text.trim() == text
+        && !text.is_empty();
+    if plain {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    }
+}
+
 /// A comma, else a tab or a semicolon when the line has one, else a space when the line
-/// has fields apart (NumPy's `savetxt`); a comma for a single field.
-fn detect_delimiter(line: &[u8]) -> u8 {
+/// has fields apart (NumPy's `savetxt`); a comma for a single field. What lies inside double
+/// quotes does not count.
+pub(crate) fn detect_delimiter(line: &[u8]) -> u8 {
+    let mut quoted = false;
+    let outside: Vec<u8> = line
+        .iter()
+        .copied()
+        .filter(|&b| {
+            if b == b'"' {
+                quoted = !quoted;
+            }
+            !quoted && b != b'"'
+        })
+        .collect();
     [b',', b'\t', b';']
         .into_iter()
-        .find(|d| line.contains(d))
-        .unwrap_or(if line.trim_ascii().contains(&b' ') {
+        .find(|d| outside.contains(d))
+        .unwrap_or(if outside.trim_ascii().contains(&b' ') {
             b' '
         } else {
             b','
         })
 }
 
-/// A line's fields: split at `delimiter`, or with a space, at every run of spaces (as NumPy's
-/// `loadtxt` reads `savetxt`'s output), so that aligned columns parse.
-fn split_fields(line: &[u8], delimiter: u8) -> impl Iterator<Item = &[u8]> {
-    let runs = delimiter == b' ';
-    line.split(move |&b| b == delimiter)
-        .filter(move |f| !(runs && f.is_empty()))
+/// A line's fields, each as its raw bytes (quotes included): split at `delimiter`, except
+/// inside a double-quoted field (`"New York, NY"`, with `""` for a quote in it, RFC 4180);
+/// with a space, at every run of spaces (as NumPy's `loadtxt` reads `savetxt`'s output), so
+/// that aligned columns parse. A quote left open runs to the end of the line (a field may not
+/// span lines).
+pub(crate) fn split_fields(line: &[u8], delimiter: u8) -> Fields<'_> {
+    Fields {
+        line,
+        pos: 0,
+        delimiter,
+        done: false,
+    }
+}
+
+/// The iterator of [`split_fields`].
+pub(crate) struct Fields<'a> {
+    line: &'a [u8],
+    pos: usize,
+    delimiter: u8,
+    done: bool,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let line = self.line;
+        let runs = self.delimiter == b' ';
+        if runs {
+            while self.pos < line.len() && line[self.pos] == b' ' {
+                self.pos += 1;
+            }
+            if self.pos == line.len() {
+                self.done = true;
+            }
+        }
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let mut i = start;
+        while i < line.len() && line[i] != b'"' && line[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i < line.len() && line[i] == b'"' {
+            // Past the closing quote; `""` inside is an escaped quote.
+            i += 1;
+            while i < line.len() {
+                if line[i] == b'"' {
+                    if line.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                i += 1;
+            }
+        }
+        match line[i.min(line.len())..]
+            .iter()
+            .position(|&b| b == self.delimiter)
+        {
+            Some(d) => {
+                let end = i + d;
+                self.pos = end + 1;
+                if runs && self.pos >= line.len() {
+                    self.done = true;
+                }
+                Some(&line[start..end])
+            }
+            None => {
+                self.done = true;
+                Some(&line[start..])
+            }
+        }
+    }
+}
+
+/// A field's text: trimmed, and without the double quotes around it, `""` read as one quote
+/// (`"0.5"` is the number 0.5, as spreadsheets and pandas write it). A malformed quoted
+/// field is returned as it stands.
+pub(crate) fn field_text(field: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let field = field.trim_ascii();
+    match field {
+        [b'"', inner @ .., b'"'] if well_quoted(inner) => {
+            let inner = inner.trim_ascii();
+            if inner.contains(&b'"') {
+                let mut text = Vec::with_capacity(inner.len());
+                let mut bytes = inner.iter();
+                while let Some(&b) = bytes.next() {
+                    text.push(b);
+                    if b == b'"' {
+                        bytes.next();
+                    }
+                }
+                std::borrow::Cow::Owned(text)
+            } else {
+                std::borrow::Cow::Borrowed(inner)
+            }
+        }
+        _ => std::borrow::Cow::Borrowed(field),
+    }
+}
+
+/// Quotes inside a quoted field come in pairs.
+fn well_quoted(inner: &[u8]) -> bool {
+    let mut bytes = inner.iter();
+    while let Some(&b) = bytes.next() {
+        if b == b'"' && bytes.next() != Some(&b'"') {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -338,6 +495,28 @@ mod tests {
             panic!("{err:?}")
         };
         assert_eq!(text, &format!("{}… (100000 bytes)", "x".repeat(60)));
+    }
+
+    #[test]
+    fn quoted_fields_hold_delimiters_and_quotes() {
+        let fields = |line: &str, d: u8| -> Vec<String> {
+            split_fields(line.as_bytes(), d)
+                .map(|f| String::from_utf8(field_text(f).into_owned()).unwrap())
+                .collect()
+        };
+        assert_eq!(
+            fields(r#"1,"New York, NY", "say ""hi""",x"#, b','),
+            ["1", "New York, NY", r#"say "hi""#, "x"]
+        );
+        assert_eq!(fields("a,,b,", b','), ["a", "", "b", ""]);
+        assert_eq!(fields("  1  \"a b\"  2 ", b' '), ["1", "a b", "2"]);
+        // An open quote runs to the end of the line; a malformed field stays as it is.
+        assert_eq!(fields(r#"1,"a,b"#, b','), ["1", r#""a,b"#]);
+        assert_eq!(fields(r#""a"b,2"#, b','), [r#""a"b"#, "2"]);
+        assert_eq!(detect_delimiter(br#""a,b";1"#), b';');
+        assert_eq!(detect_delimiter(br#""a b"	1"#), b'\t');
+        let t = parse_csv(b"\"x, y\";z\n1;2\n").unwrap();
+        assert_eq!(t.values, ndarray::array![[1.0, 2.0]]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! numeric table (CSV or NPY) as features and a label column, each read into a
 //! [`Dataset`]. Reading lives here, at the edge; `train` only fits.
 
-use super::{parse_idx, IdxArray, Table};
+use super::{parse_idx, Columns, IdxArray, LabelledReader, LabelledTable, Labels, Table};
 use crate::train::{Dataset, Split, Targets};
 use crate::Error;
 use ndarray::{Array2, Axis};
@@ -155,28 +155,96 @@ pub fn fashion_mnist(dir: &Path) -> Result<Split, Error> {
     })
 }
 
-/// A numeric CSV file: the features and one label column (`None` for the last; a
-/// negative index counts from the end). Integer labels ≥ 0 make a classification task,
-/// anything else a regression task. `classes` fixes the number of classes; without it
+/// A CSV file of features and a label (see [`LabelledReader`] for what it reads: a header of
+/// names, text labels, quoted fields, gzip), its columns chosen by `columns` (by default the
+/// last is the label, every other a feature). Integer labels ≥ 0 make a classification task,
+/// other numbers a regression task, text labels a class per distinct label, sorted (named in
+/// [`Dataset::names`]). `classes` fixes the number of classes of numeric labels; without it
 /// the largest label decides, within the bound of [`Targets::checked_classes`].
 ///
 /// # Errors
-/// The errors of [`super::read_table`], [`Error::Unsuitable`] for a label column that
-/// does not exist, a file with only one column, or labels beyond the class bound.
-pub fn from_csv(
-    path: &Path,
-    label_column: Option<isize>,
-    classes: Option<usize>,
-) -> Result<Dataset, Error> {
-    let source = path.display().to_string();
-    from_table(&source, super::read_table(path)?, label_column, classes)
+/// The errors of [`LabelledReader::read`], [`Error::Unsuitable`] for labels beyond the class
+/// bound, and [`from_labelled`]'s.
+///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join(format!("xent-doc-from-csv-{}.csv", std::process::id()));
+/// std::fs::write(&path, "x,y,kind\n1,2,spam\n3,4,ham\n5,6,spam\n").unwrap();
+/// let d = xent::data::datasets::from_csv(&path, &Default::default(), None)?;
+/// assert_eq!(d.names.classes, ["ham", "spam"]);
+/// assert_eq!(d.targets, xent::train::Targets::Classes { labels: vec![1, 0, 1], classes: 2 });
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), xent::Error>(())
+/// ```
+pub fn from_csv(path: &Path, columns: &Columns, classes: Option<usize>) -> Result<Dataset, Error> {
+    let reader = LabelledReader::open(path, None, super::DEFAULT_MAX_LINE_BYTES)?;
+    from_labelled(&path.display().to_string(), reader.read(columns)?, classes)
 }
 
-/// [`from_csv`] on a table already read (for a caller that reads with limits
-/// of its own); `source` names it in errors and, by its file name, in reports.
+/// A data set from a table read with [`LabelledReader`]; `source` names it in errors and,
+/// by its file name, in reports; `classes` as for [`from_csv`].
 ///
 /// # Errors
-/// As [`from_csv`], less the reading.
+/// [`Error::Unsuitable`] when the table was read without its label, for numeric labels
+/// beyond the class bound or beyond the class names of scikit-learn's header, for text labels
+/// of a single class or with a `classes` that is not their number.
+pub fn from_labelled(
+    source: &str,
+    table: LabelledTable,
+    classes: Option<usize>,
+) -> Result<Dataset, Error> {
+    let unsuitable = |reason: String| Error::Unsuitable {
+        reason: format!("{source}: {reason}"),
+    };
+    let mut names = table.names;
+    let targets = match table.labels {
+        None => {
+            return Err(unsuitable(
+                "the table was read without a label column".into(),
+            ))
+        }
+        Some(Labels::Numbers(values)) => {
+            let named = names.classes.len();
+            let classes = classes.or((named > 0).then_some(named));
+            let targets = Targets::checked_classes(&values, classes, source)?;
+            if !matches!(targets, Targets::Classes { .. }) {
+                names.classes.clear();
+            }
+            targets
+        }
+        Some(Labels::Classes(labels)) => {
+            let count = names.classes.len();
+            if count < 2 {
+                return Err(unsuitable(format!(
+                    "every label is {:?}: a classifier needs two classes at least",
+                    names.classes.first().cloned().unwrap_or_default()
+                )));
+            }
+            if let Some(k) = classes.filter(|&k| k != count) {
+                return Err(unsuitable(format!(
+                    "the labels name {count} classes, not the {k} given"
+                )));
+            }
+            Targets::Classes {
+                labels,
+                classes: count,
+            }
+        }
+    };
+    let name = Path::new(source)
+        .file_name()
+        .map_or("csv".into(), |n| n.to_string_lossy().into_owned());
+    Dataset::new(&name, table.features, targets)?.with_names(names)
+}
+
+/// A data set from a numeric [`Table`] (as [`super::read_table`] reads CSV or NPY): the
+/// features and one label column (`None` for the last; a negative index counts from the
+/// end); `source` names it in errors and, by its file name, in reports; `classes` as for
+/// [`from_csv`].
+///
+/// # Errors
+/// [`Error::Unsuitable`] for a label column that does not exist, a table with only one
+/// column, or labels beyond the class bound.
 ///
 /// # Example
 /// ```

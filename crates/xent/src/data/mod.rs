@@ -12,13 +12,17 @@ mod csv;
 pub mod datasets;
 mod digits;
 mod idx;
+mod labelled;
 mod model_file;
 mod npy;
 mod stream;
 
 pub use atomic::{check_writable, write_atomically};
-pub use csv::{parse_csv, to_csv};
+pub use csv::{csv_field, parse_csv, to_csv};
 pub use idx::{parse_idx, IdxArray, MAX_IDX_ELEMENTS};
+pub use labelled::{
+    ColumnRef, ColumnSet, Columns, LabelColumn, LabelledReader, LabelledTable, Labels,
+};
 pub use model_file::{load_model, save_model, MAX_MODEL_BYTES};
 pub use npy::{parse_npy, to_npy};
 pub use stream::{Chunk, TableReader, DEFAULT_MAX_LINE_BYTES};
@@ -249,7 +253,8 @@ pub fn write_named_table(
     if is_npy {
         return write_table(path, values);
     }
-    let mut text = names.join(",");
+    let header: Vec<_> = names.iter().map(|n| csv_field(n)).collect();
+    let mut text = header.join(",");
     text.push('\n');
     text.push_str(&to_csv(values));
     write_atomically(path, |w| w.write_all(text.as_bytes()))

@@ -110,6 +110,25 @@ impl std::fmt::Debug for TableReader {
     }
 }
 
+/// A text file for reading line by line, decompressed as it is read when it starts with
+/// gzip's magic bytes (whatever its name: `digits.csv.gz` reads as its CSV, and memory stays
+/// bounded by the line limit); `true` with it when it was compressed.
+pub(crate) fn open_text(path: &Path) -> Result<(Box<dyn BufRead + Send>, bool), Error> {
+    let io_error = |e: std::io::Error| Error::io(Some(path), &e);
+    super::not_a_directory(path)?;
+    let file = File::open(path).map_err(io_error)?;
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    if reader
+        .fill_buf()
+        .map_err(io_error)?
+        .starts_with(&[0x1f, 0x8b])
+    {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        return Ok((Box::new(BufReader::with_capacity(1 << 16, decoder)), true));
+    }
+    Ok((Box::new(reader), false))
+}
+
 impl TableReader {
     /// Opens a `.npy` file, or any other file as CSV, with a fixed CSV `delimiter` or `None`
     /// to detect it.
@@ -131,29 +150,18 @@ impl TableReader {
     /// [`Error::Io`] for a file that cannot be opened or is a directory; for NPY, the header
     /// errors of [`parse_npy`](super::parse_npy).
     pub fn open(path: &Path, delimiter: Option<u8>) -> Result<TableReader, Error> {
-        let io_error = |e: std::io::Error| Error::io(Some(path), &e);
-        super::not_a_directory(path)?;
-        let file = File::open(path).map_err(io_error)?;
         let is_npy = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
         if !is_npy {
-            let mut reader = BufReader::with_capacity(1 << 16, file);
-            // gzip's magic bytes, whatever the name: `digits.csv.gz` reads as its CSV, a
-            // stream decompressed as it is parsed (memory stays bounded by the line limit).
-            if reader
-                .fill_buf()
-                .map_err(io_error)?
-                .starts_with(&[0x1f, 0x8b])
-            {
-                let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-                let mut table =
-                    TableReader::from_csv(BufReader::with_capacity(1 << 16, decoder), delimiter);
-                table.compressed = true;
-                return Ok(table);
-            }
-            return Ok(TableReader::from_csv(reader, delimiter));
+            let (reader, compressed) = open_text(path)?;
+            let mut table = TableReader::from_csv(reader, delimiter);
+            table.compressed = compressed;
+            return Ok(table);
         }
+        let io_error = |e: std::io::Error| Error::io(Some(path), &e);
+        super::not_a_directory(path)?;
+        let file = File::open(path).map_err(io_error)?;
         let file_len = file.metadata().map_err(io_error)?.len();
         let mut reader = BufReader::with_capacity(1 << 16, file);
         let layout = Layout::read(&mut reader, file_len)?;

@@ -154,6 +154,72 @@ pub struct Dataset {
     pub features: Array2<f32>,
     /// One target per sample.
     pub targets: Targets,
+    /// The names its file gave the columns and classes (empty for unnamed data).
+    pub names: Names,
+}
+
+/// The names a data set's file gave its columns and classes, kept with the model trained on
+/// it: predictions then come back as class names, and new data is matched to the model's
+/// features by column name. Every part may be empty: digits and IDX files name nothing.
+///
+/// # Example
+/// ```
+/// use xent::train::Names;
+/// let names = Names { classes: vec!["cat".into(), "dog".into()], ..Names::default() };
+/// assert_eq!(names.class(1), "dog");
+/// assert_eq!(Names::default().class(1), "1");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Names {
+    /// One per feature, in the model's input order, or none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// The label column's name, when the file had a header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// One per class (class `k` is `classes[k]`), or none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+}
+
+impl Names {
+    /// `true` when nothing is named.
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty() && self.label.is_none() && self.classes.is_empty()
+    }
+
+    /// The name of class `k`: its name, or the number itself for unnamed classes.
+    pub fn class(&self, k: usize) -> String {
+        self.classes
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| k.to_string())
+    }
+
+    /// Checks the names against `features` inputs and `classes` classes (0 for a
+    /// regression): each list empty or one per item, no name twice.
+    ///
+    /// # Errors
+    /// A message naming what does not fit.
+    pub(crate) fn check(&self, features: usize, classes: usize) -> Result<(), String> {
+        for (what, list, count) in [
+            ("feature", &self.features, features),
+            ("class", &self.classes, classes),
+        ] {
+            if !list.is_empty() && list.len() != count {
+                return Err(format!(
+                    "{} {what} names for {count} {what}{}",
+                    list.len(),
+                    if what == "class" { "es" } else { "s" }
+                ));
+            }
+            let mut seen = std::collections::HashSet::new();
+            if let Some(twice) = list.iter().find(|n| !seen.insert(n.as_str())) {
+                return Err(format!("the {what} name {twice:?} appears twice"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A training set and a test set.
@@ -185,7 +251,37 @@ impl Dataset {
             name: name.to_string(),
             features,
             targets,
+            names: Names::default(),
         })
+    }
+
+    /// The data set with the names of its columns and classes.
+    ///
+    /// # Errors
+    /// [`Error::Unsuitable`] when a list of names is not empty and not one per feature or
+    /// class, or names the same thing twice.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::train::{Dataset, Names, Targets};
+    /// let x = ndarray::array![[1.0f32], [2.0]];
+    /// let y = Targets::Classes { labels: vec![0, 1], classes: 2 };
+    /// let names = Names { classes: vec!["no".into(), "yes".into()], ..Names::default() };
+    /// let d = Dataset::new("t", x, y)?.with_names(names)?;
+    /// assert_eq!(d.names.class(1), "yes");
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn with_names(self, names: Names) -> Result<Dataset, Error> {
+        let classes = match &self.targets {
+            Targets::Classes { classes, .. } => *classes,
+            Targets::Values(_) => 0,
+        };
+        names
+            .check(self.features.ncols(), classes)
+            .map_err(|reason| Error::Unsuitable {
+                reason: format!("{}: {reason}", self.name),
+            })?;
+        Ok(Dataset { names, ..self })
     }
 
     /// The number of samples.
@@ -218,6 +314,7 @@ impl Dataset {
             name: "synthetic-linear".into(),
             features,
             targets: Targets::Values(targets),
+            names: Names::default(),
         }
     }
 
@@ -231,6 +328,7 @@ impl Dataset {
             name: self.name.clone(),
             features: self.features.select(Axis(0), rows),
             targets: self.targets.select(rows),
+            names: self.names.clone(),
         }
     }
 

@@ -32,7 +32,7 @@ mod model;
 mod report;
 mod sgd;
 
-pub use dataset::{Dataset, Scaling, Split, Targets, MAX_INFERRED_CLASSES};
+pub use dataset::{Dataset, Names, Scaling, Split, Targets, MAX_INFERRED_CLASSES};
 pub use model::{Model, ModelKind, MAX_PARAMETERS};
 pub use report::{EpochReport, Metric, Score};
 pub use sgd::{score, Progress, Sgd};

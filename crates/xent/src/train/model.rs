@@ -1,6 +1,6 @@
 //! Linear models: linear, logistic and softmax regression, and their file format.
 
-use super::dataset::{Dataset, Scaling, Targets};
+use super::dataset::{Dataset, Names, Scaling, Targets};
 use crate::activation::{sigmoid, LogSoftmax, RowActivation, Softmax};
 use crate::layout::argmax;
 use crate::rng::SplitMix64;
@@ -48,7 +48,10 @@ impl std::str::FromStr for ModelKind {
 /// [`Model::to_json`] (and [`save_model`](crate::data::save_model)) writes JSON: `{"format": "xent-linear-model", "version": 1, "kind":
 /// "softmax"|"logistic"|"linear", "inputs": D, "outputs": K, "weights": [[K numbers] × D],
 /// "bias": [K numbers], "scaling": {"kind": "none"} | {"kind": "divide", "by": 255.0} |
-/// {"kind": "standardize", "mean": [D], "std": [D]}}`. Numbers round-trip exactly.
+/// {"kind": "standardize", "mean": [D], "std": [D]}, "names": {"features": [D names],
+/// "label": "name", "classes": [names]}}`, where `names` and each of its parts is left out
+/// when empty (files without it, from earlier versions, read as unnamed). Numbers
+/// round-trip exactly.
 ///
 /// # Example
 /// ```
@@ -71,6 +74,8 @@ pub struct Model {
     pub bias: Array1<f32>,
     /// Applied to raw features before the linear map.
     pub scaling: Scaling,
+    /// The names of the training data's features, label and classes (see [`Names`]).
+    pub names: Names,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -83,6 +88,20 @@ struct ModelFile {
     weights: Vec<Vec<f32>>,
     bias: Vec<f32>,
     scaling: Scaling,
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    names: Names,
+}
+
+impl ModelKind {
+    /// The classes a model of this kind with `outputs` outputs tells apart (0 for a
+    /// regression).
+    fn classes(self, outputs: usize) -> usize {
+        match self {
+            ModelKind::Softmax => outputs,
+            ModelKind::Logistic => 2,
+            ModelKind::Linear => 0,
+        }
+    }
 }
 
 const FORMAT: &str = "xent-linear-model";
@@ -176,6 +195,7 @@ impl Model {
             }),
             bias: Array1::zeros(outputs),
             scaling: Scaling::None,
+            names: Names::default(),
         }
     }
 
@@ -221,7 +241,9 @@ impl Model {
                 ),
             });
         }
-        Ok(Model::new(kind, data.features.ncols(), classes, seed))
+        let mut model = Model::new(kind, data.features.ncols(), classes, seed);
+        model.names = data.names.clone();
+        Ok(model)
     }
 
     /// The number of input features.
@@ -342,6 +364,7 @@ impl Model {
                 .collect(),
             bias: self.bias.to_vec(),
             scaling: self.scaling.clone(),
+            names: self.names.clone(),
         };
         serde_json::to_string(&file).expect("a model always serialises")
     }
@@ -380,12 +403,16 @@ impl Model {
             )));
         }
         validate(&file).map_err(bad)?;
+        file.names
+            .check(file.inputs, file.kind.classes(file.outputs))
+            .map_err(|reason| bad(format!("names: {reason}")))?;
         Ok(Model {
             kind: file.kind,
             weights: Array2::from_shape_vec((file.inputs, file.outputs), file.weights.concat())
                 .expect("checked above"),
             bias: Array1::from(file.bias),
             scaling: file.scaling,
+            names: file.names,
         })
     }
 }
