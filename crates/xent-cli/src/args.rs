@@ -567,9 +567,14 @@ pub struct CalibrateArgs {
     /// --label-column.
     #[arg(long)]
     pub labels: String,
-    /// Take the class indices from this column of LABELS (0-based; negative from the end).
-    #[arg(long, allow_hyphen_values = true)]
-    pub label_column: Option<isize>,
+    /// Take the labels from this column of LABELS: its name in the header, or its 0-based
+    /// index (negative from the end).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_column)]
+    pub label_column: Option<ColumnRef>,
+    /// The columns of LOGITS, one per class, when it has others (names, indices, ranges
+    /// START:END, as train's --feature-columns).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_columns)]
+    pub logit_columns: Option<ColumnSet>,
     /// Equal-width confidence bins of the ECE reported before and after (1 to 1000000).
     #[arg(long, default_value_t = 15, value_parser = bounded(1, limits::MAX_BINS))]
     pub bins: usize,
@@ -585,10 +590,16 @@ pub struct EvalArgs {
     /// Labels: one column of class indices, or rows of the predictions' width (one-hot or soft).
     #[arg(long, allow_hyphen_values = true)]
     pub labels: String,
-    /// Take the class indices from this column of LABELS (0-based; negative counts from the
-    /// end, -1 the last): the data set a model was trained on, label column and all.
-    #[arg(long, allow_hyphen_values = true)]
-    pub label_column: Option<isize>,
+    /// Take the labels from this column of LABELS: its name in the header, or its 0-based
+    /// index (negative counts from the end, -1 the last): the data set a model was trained
+    /// on, label column and all. Labels may be class names: those of PRED's header.
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_column)]
+    pub label_column: Option<ColumnRef>,
+    /// The columns of PRED, one per class, when it has others (names, indices, ranges
+    /// START:END, as train's --feature-columns); default: all, or all but --label-column
+    /// when PRED and LABELS are the same file.
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_columns)]
+    pub pred_columns: Option<ColumnSet>,
     /// The predictions are logits.
     #[arg(long, conflicts_with = "from_log_probs")]
     pub from_logits: bool,

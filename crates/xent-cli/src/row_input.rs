@@ -4,7 +4,7 @@
 use crate::failure::{Failure, Place};
 use crate::source::{describe_source, locate, open, Opened, Source};
 use ndarray::{s, Array2};
-use xent::data::{Chunk, TableReader};
+use xent::data::{Chunk, ColumnSet, TableReader};
 
 /// How an inline vector lies: as one row (a prediction) or as one column (labels, weights).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,7 +24,8 @@ pub struct RowInput {
 }
 
 enum Rows {
-    Stream(TableReader),
+    // Boxed: a reader is several hundred bytes, an inline vector's place a few words.
+    Stream(Box<TableReader>),
     Whole {
         values: Array2<f64>,
         next: usize,
@@ -43,7 +44,7 @@ impl RowInput {
         let limit = crate::limits::max_line_bytes();
         let (source, opened) = open(text, delimiter, limit).map_err(Failure::data)?;
         let rows = opened.map(|o| match o {
-            Opened::Stream(reader) => Rows::Stream(reader),
+            Opened::Stream(reader) => Rows::Stream(Box::new(reader)),
             Opened::Inline(table) => Rows::Whole {
                 values: match inline {
                     Inline::Row => table.values,
@@ -88,6 +89,33 @@ impl RowInput {
             self.current = Some(c);
             values
         }))
+    }
+
+    /// Keeps only these columns (by index; by name for CSV with a header), before any row
+    /// is read.
+    pub fn select(&mut self, columns: ColumnSet) -> Result<(), Failure> {
+        let result = match &mut self.rows {
+            Rows::Stream(reader) => reader.select_columns(columns),
+            Rows::Whole { values, .. } => columns.resolve(&[], values.ncols()).map(|kept| {
+                *values = values.select(ndarray::Axis(1), &kept);
+            }),
+        };
+        result.map_err(|e| Failure::data(format!("{}: {e}", self.describe())))
+    }
+
+    /// Reads text fields that are one of `names` as their index (class names as classes).
+    pub fn class_names(&mut self, names: Vec<String>) {
+        if let Rows::Stream(reader) = &mut self.rows {
+            reader.class_names(names);
+        }
+    }
+
+    /// The header's names of the columns read, once a row has been read.
+    pub fn header(&self) -> Option<Vec<String>> {
+        match &self.rows {
+            Rows::Stream(reader) => reader.header(),
+            Rows::Whole { .. } => None,
+        }
     }
 
     /// Rows returned so far.

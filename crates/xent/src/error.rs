@@ -217,6 +217,20 @@ pub enum Error {
         text: String,
     },
 
+    /// A label that is neither a number nor one of the class names it may be.
+    #[error(
+        "line {line}: the label {text:?} is not one of the classes ({})",
+        crate::shortest::name_list(classes)
+    )]
+    UnknownClass {
+        /// 1-based line.
+        line: usize,
+        /// The label as written.
+        text: String,
+        /// The class names.
+        classes: Vec<String>,
+    },
+
     /// A row of a text table with a different number of fields than the first row.
     #[error("line {line} has {found} fields, but the first row has {expected}")]
     Ragged {

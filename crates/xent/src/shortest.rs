@@ -43,6 +43,16 @@ pub(crate) fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
+/// The first twelve names of a list, comma-separated, with `…` for the rest: a header of 784
+/// pixel names is not echoed whole in an error message.
+pub(crate) fn name_list(names: &[String]) -> String {
+    let mut list: Vec<&str> = names.iter().take(12).map(String::as_str).collect();
+    if names.len() > 12 {
+        list.push("…");
+    }
+    list.join(", ")
+}
+
 /// The characters of an echoed value kept in an error message.
 pub(crate) const EXCERPT_CHARS: usize = 60;
 

@@ -47,6 +47,7 @@ fn eval_args(pred: &Path, labels: &Path) -> EvalArgs {
         pred: pred.display().to_string(),
         labels: labels.display().to_string(),
         label_column: None,
+        pred_columns: None,
         from_logits: false,
         from_log_probs: false,
         bins: 15,

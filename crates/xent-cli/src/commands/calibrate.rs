@@ -1,7 +1,9 @@
 //! `xent calibrate`: temperature scaling fitted on validation logits, read once per Newton
 //! step (so the files may be larger than memory), then the log-loss and ECE before and after.
 
-use super::eval::{class_indices, ensure_ended, next_matching, select_column, CHUNK_VALUES};
+use super::eval::{
+    choose_columns, class_indices, ensure_ended, next_matching, share_class_names, CHUNK_VALUES,
+};
 use crate::args::{CalibrateArgs, Common};
 use crate::failure::{Failure, Place};
 use crate::output::json_number;
@@ -96,14 +98,21 @@ fn each_chunk(
 ) -> Result<(), Failure> {
     let mut logits = RowInput::open("LOGITS", &args.logits, None, Inline::Row)?;
     let mut labels = RowInput::open("LABELS", &args.labels, None, Inline::Column)?;
+    choose_columns(
+        (&mut logits, &args.logits),
+        (&mut labels, &args.labels),
+        args.logit_columns.as_ref(),
+        args.label_column.as_ref(),
+    )?;
     let mut max_rows = 1;
+    let mut started = false;
     while let Some(z) = logits.next(max_rows)? {
+        if !std::mem::replace(&mut started, true) {
+            share_class_names(&logits, &mut labels);
+        }
         max_rows = (CHUNK_VALUES / z.ncols().max(1)).max(1);
         let first = logits.rows_read() - z.nrows();
-        let mut y = next_matching(&mut labels, &logits, z.nrows())?;
-        if let Some(column) = args.label_column {
-            y = select_column(y, column, &labels)?;
-        }
+        let y = next_matching(&mut labels, &logits, z.nrows())?;
         if y.ncols() != 1 {
             return Err(Failure::data(format!(
                 "{}: labels are one column of class indices (or use --label-column), not {} \

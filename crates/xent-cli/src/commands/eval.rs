@@ -11,6 +11,7 @@ use ndarray::Array2;
 use serde_json::json;
 use std::io::IsTerminal;
 use xent::activation::RowActivation;
+use xent::data::{ColumnRef, ColumnSet};
 use xent::eval::{Evaluator, Labels, Options, Predictions};
 
 /// Values of the prediction chunk read at a time: with the labels' chunk and the reader's
@@ -56,6 +57,12 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     let mut evaluator = Evaluator::new(options).map_err(|e| Failure::usage(e.to_string()))?;
     let mut pred = RowInput::open("PRED", &args.pred, delimiter, Inline::Row)?;
     let mut labels = RowInput::open("LABELS", &args.labels, delimiter, Inline::Column)?;
+    choose_columns(
+        (&mut pred, &args.pred),
+        (&mut labels, &args.labels),
+        args.pred_columns.as_ref(),
+        args.label_column.as_ref(),
+    )?;
     let mut weights = args
         .sample_weight
         .as_deref()
@@ -69,7 +76,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, Failure>>(2);
         let (pred, labels, weights, bar) = (&mut pred, &mut labels, weights.as_mut(), &bar);
         scope.spawn(move || {
-            if let Err(failure) = read_batches(pred, labels, weights, args.label_column, bar, &tx) {
+            if let Err(failure) = read_batches(pred, labels, weights, bar, &tx) {
                 // The receiver may already have stopped on an error of its own.
                 let _ = tx.send(Err(failure));
             }
@@ -346,18 +353,18 @@ fn read_batches(
     pred: &mut RowInput,
     labels: &mut RowInput,
     mut weights: Option<&mut RowInput>,
-    label_column: Option<isize>,
     bar: &ProgressBar,
     tx: &std::sync::mpsc::SyncSender<Result<Batch, Failure>>,
 ) -> Result<(), Failure> {
     // The first chunk is one row: it tells the width, which sizes the chunks after it.
     let mut max_rows = 1;
+    let mut started = false;
     while let Some(x) = pred.next(max_rows)? {
-        max_rows = (CHUNK_VALUES / x.ncols().max(1)).max(1);
-        let mut y = next_matching(labels, pred, x.nrows())?;
-        if let Some(column) = label_column {
-            y = select_column(y, column, labels)?;
+        if !std::mem::replace(&mut started, true) {
+            share_class_names(pred, labels);
         }
+        max_rows = (CHUNK_VALUES / x.ncols().max(1)).max(1);
+        let y = next_matching(labels, pred, x.nrows())?;
         let w = match weights.as_deref_mut() {
             Some(input) => Some(next_matching(input, pred, x.nrows())?.into_iter().collect()),
             None => None,
@@ -397,25 +404,31 @@ pub(crate) fn ensure_ended(input: &mut RowInput, pred: &RowInput) -> Result<(), 
     Ok(())
 }
 
-/// Column `column` of a chunk of labels (negative: from the end), as a single column.
-pub(crate) fn select_column(
-    y: Array2<f64>,
-    column: isize,
-    labels: &RowInput,
-) -> Result<Array2<f64>, Failure> {
-    let cols = y.ncols();
-    let index = if column < 0 {
-        cols.checked_sub(column.unsigned_abs())
-    } else {
-        Some(column as usize).filter(|&c| c < cols)
-    };
-    match index {
-        Some(c) => Ok(y.column(c).to_owned().insert_axis(ndarray::Axis(1))),
-        None => Err(Failure::usage(format!(
-            "--label-column {column}: {} has {cols} column{}",
-            labels.describe(),
-            if cols == 1 { "" } else { "s" }
-        ))),
+/// Chooses the columns of the predictions and the labels: `--label-column` of LABELS,
+/// `pred_columns` of PRED, or when both are the same file, every column of it but the label.
+pub(crate) fn choose_columns(
+    (pred, pred_text): (&mut RowInput, &str),
+    (labels, labels_text): (&mut RowInput, &str),
+    pred_columns: Option<&ColumnSet>,
+    label_column: Option<&ColumnRef>,
+) -> Result<(), Failure> {
+    if let Some(c) = label_column {
+        labels.select(ColumnSet::from(c.clone()))?;
+    }
+    match (pred_columns, label_column) {
+        (Some(set), _) => pred.select(set.clone()),
+        (None, Some(c)) if pred_text == labels_text && pred_text != "-" => {
+            pred.select(ColumnSet::all_but(c.clone()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// After the first chunk of predictions: their header's names are the classes a label may
+/// name.
+pub(crate) fn share_class_names(pred: &RowInput, labels: &mut RowInput) {
+    if let Some(names) = pred.header() {
+        labels.class_names(names);
     }
 }
 

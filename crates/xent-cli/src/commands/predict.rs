@@ -235,10 +235,11 @@ fn scores(
     } else {
         (z, "logit")
     };
-    // Probabilities are named by class (class_0, … for unnamed classes), logits logit_0, ….
+    // Columns named by class (class_0 or logit_0, … for unnamed classes), so that eval
+    // reads labels that name them.
     let names = match (model.kind, args.proba) {
         (ModelKind::Logistic, false) => vec!["logit".to_string()],
-        (_, true) if !model.names.classes.is_empty() => model.names.classes.clone(),
+        _ if !model.names.classes.is_empty() => model.names.classes.clone(),
         _ => (0..table.ncols())
             .map(|k| format!("{prefix}_{k}"))
             .collect(),

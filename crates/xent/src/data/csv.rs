@@ -1,9 +1,10 @@
 //! A strict reader for headerless numeric CSV: one row of comma-separated numbers per line.
 
-use super::Table;
+use super::{ColumnSet, Table};
 use crate::shortest::{excerpt, EXCERPT_CHARS};
 use crate::{Error, Shortest};
 use ndarray::Array2;
+use std::collections::HashMap;
 
 /// Parses numeric CSV: one row per line, spaces around fields ignored, blank lines and lines
 /// starting with `#` skipped, `\r\n` line ends accepted. `inf`, `-inf`, `infinity` and `nan`
@@ -56,13 +57,24 @@ pub(crate) fn parse_delimited(bytes: &[u8], allow_header: bool) -> Result<Table,
 }
 
 /// Parses CSV one line at a time, remembering what the first lines decided: the delimiter,
-/// whether there was a header, the row width. Works on bytes: only a field that fails to
-/// parse is examined as text, to say where it is and what it holds.
+/// whether there was a header, the row width, which columns to keep. Works on bytes: only a
+/// field that fails to parse is examined as text, to say where it is and what it holds.
 #[derive(Debug, Clone)]
 pub(crate) struct LineParser {
     delimiter: Option<u8>,
     header_pending: bool,
+    /// The fields of every line.
+    fields: Option<usize>,
+    /// The header's names, when the first line was one.
+    names: Option<Vec<String>>,
+    /// The columns to keep, resolved against the header and the first row.
+    selection: Option<ColumnSet>,
+    /// For each field, where it goes in the row (`None`: skipped); all fields in order when
+    /// there is no selection.
+    slots: Option<Vec<Option<usize>>>,
     width: Option<usize>,
+    /// Text read as a number: class names, read as their index.
+    classes: Option<(Vec<String>, HashMap<String, usize>)>,
 }
 
 impl LineParser {
@@ -71,16 +83,53 @@ impl LineParser {
         LineParser {
             delimiter,
             header_pending: allow_header,
+            fields: None,
+            names: None,
+            selection: None,
+            slots: None,
             width: None,
+            classes: None,
         }
     }
 
-    /// The number of fields of every row, once a row has been read.
+    /// Keeps only these columns, in this order (resolved at the first row).
+    pub(crate) fn select(&mut self, columns: ColumnSet) {
+        self.selection = Some(columns);
+    }
+
+    /// Reads a field that is one of `names` as its index.
+    pub(crate) fn class_names(&mut self, names: Vec<String>) {
+        let index = names
+            .iter()
+            .enumerate()
+            .map(|(k, n)| (n.clone(), k))
+            .collect();
+        self.classes = Some((names, index));
+    }
+
+    /// The number of values of every row, once a row has been read.
     pub(crate) fn width(&self) -> Option<usize> {
         self.width
     }
 
-    /// Parses one line (with or without its `\n`, `\r\n` accepted), appending its fields to
+    /// The header's names of the columns kept, once a row has been read after a header.
+    pub(crate) fn names(&self) -> Option<Vec<String>> {
+        let names = self.names.as_ref()?;
+        Some(match &self.slots {
+            Some(slots) => {
+                let mut kept = vec![String::new(); self.width.unwrap_or(0)];
+                for (j, slot) in slots.iter().enumerate() {
+                    if let (Some(k), Some(n)) = (slot, names.get(j)) {
+                        kept[*k] = n.clone();
+                    }
+                }
+                kept
+            }
+            None => names.clone(),
+        })
+    }
+
+    /// Parses one line (with or without its `\n`, `\r\n` accepted), appending its values to
     /// `out`. Returns `false` for a line that holds no row: blank, a `#` comment, the header.
     pub(crate) fn parse(
         &mut self,
@@ -96,50 +145,102 @@ impl LineParser {
             return Ok(false);
         }
         let delimiter = *self.delimiter.get_or_insert_with(|| detect_delimiter(line));
-        if std::mem::take(&mut self.header_pending) && is_header(line, delimiter) {
-            check_utf8(line, line_no)?;
-            return Ok(false);
+        // With class names, a first line of one field that is one of them is a label, not
+        // a header.
+        let holds_class = |line: &[u8]| {
+            self.classes.as_ref().is_some_and(|(_, index)| {
+                let mut fields = split_fields(line, delimiter);
+                let first = fields.next().map(field_text);
+                fields.next().is_none()
+                    && first.is_some_and(|f| {
+                        std::str::from_utf8(&f).is_ok_and(|t| index.contains_key(t))
+                    })
+            })
+        };
+        if std::mem::take(&mut self.header_pending) && !holds_class(line) {
+            if let Some(header) = header_kind(line, delimiter) {
+                check_utf8(line, line_no)?;
+                if let Header::Names(names) = header {
+                    self.names = Some(names);
+                }
+                return Ok(false);
+            }
         }
+        if self.fields.is_none() {
+            self.first_row(line, delimiter)?;
+        }
+        let width = self.width.expect("set by the first row");
         let before = out.len();
+        out.resize(before + width, 0.0);
+        let mut count = 0;
         for field in split_fields(line, delimiter) {
-            let number = field_text(field);
-            let parsed = std::str::from_utf8(&number)
-                .ok()
-                .and_then(|text| text.parse::<f64>().ok());
+            count += 1;
+            let slot = match &self.slots {
+                None => Some(count - 1),
+                Some(slots) => slots.get(count - 1).copied().flatten(),
+            };
+            let Some(slot) = slot.filter(|&k| k < width) else {
+                continue;
+            };
+            let text = field_text(field);
+            let parsed = std::str::from_utf8(&text).ok().and_then(|t| {
+                t.parse::<f64>().ok().or_else(|| {
+                    let (_, index) = self.classes.as_ref()?;
+                    index.get(t).map(|&k| k as f64)
+                })
+            });
             match parsed {
-                Some(value) => out.push(value),
+                Some(value) => out[before + slot] = value,
                 None => {
                     out.truncate(before);
                     // The field's place in the line, from where its bytes lie in it.
                     let start = field.as_ptr() as usize - line.as_ptr() as usize;
                     let leading = field.len() - field.trim_ascii_start().len();
-                    return Err(field_error(line, line_no, start + leading, &number));
+                    let error = field_error(line, line_no, start + leading, &text);
+                    return Err(match (&self.classes, error) {
+                        (Some((names, _)), Error::Parse { line, text, .. }) => {
+                            Error::UnknownClass {
+                                line,
+                                text,
+                                classes: names.clone(),
+                            }
+                        }
+                        (_, error) => error,
+                    });
                 }
             }
         }
-        let count = out.len() - before;
-        match self.width {
-            None => self.width = Some(count),
-            Some(expected) if expected != count => {
-                out.truncate(before);
-                return Err(Error::Ragged {
-                    line: line_no,
-                    expected,
-                    found: count,
-                });
-            }
-            Some(_) => {}
+        let expected = self.fields.expect("set by the first row");
+        if count != expected {
+            out.truncate(before);
+            return Err(Error::Ragged {
+                line: line_no,
+                expected,
+                found: count,
+            });
         }
         Ok(true)
     }
-}
 
-/// A first line in which every field is non-empty text that is not a number, or
-/// scikit-learn's header of its bundled data sets (`150,4,setosa,versicolor,virginica`: the
-/// sample and feature counts as integers, then two or more class names; with one name it
-/// stays an error, as `1,2,x` most likely is a row).
-pub(crate) fn is_header(line: &[u8], delimiter: u8) -> bool {
-    header_kind(line, delimiter).is_some()
+    /// What the first row decides: its number of fields, and where each selected one goes.
+    fn first_row(&mut self, line: &[u8], delimiter: u8) -> Result<(), Error> {
+        let fields = split_fields(line, delimiter).count();
+        self.fields = Some(fields);
+        match &self.selection {
+            None => self.width = Some(fields),
+            Some(set) => {
+                let names = self.names.clone().unwrap_or_default();
+                let kept = set.resolve(&names, fields)?;
+                let mut slots = vec![None; fields];
+                for (k, &c) in kept.iter().enumerate() {
+                    slots[c] = Some(k);
+                }
+                self.width = Some(kept.len());
+                self.slots = Some(slots);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What a header row says.
@@ -151,7 +252,10 @@ pub(crate) enum Header {
     Classes(Vec<String>),
 }
 
-/// The header a first line is, if it is one (see [`is_header`]).
+/// The header a first line is, if it is one: a line in which every field is non-empty text
+/// that is not a number, or scikit-learn's header of its bundled data sets
+/// (`150,4,setosa,versicolor,virginica`: the sample and feature counts as integers, then two
+/// or more class names; with one name it stays an error, as `1,2,x` most likely is a row).
 pub(crate) fn header_kind(line: &[u8], delimiter: u8) -> Option<Header> {
     let fields: Vec<std::borrow::Cow<'_, [u8]>> =
         split_fields(line, delimiter).map(field_text).collect();

@@ -2,7 +2,7 @@
 //! column of numbers or of class names, id columns to leave out, quoted fields.
 
 use super::csv::{check_utf8, detect_delimiter, field_text, header_kind, split_fields, Header};
-use crate::shortest::{excerpt, EXCERPT_CHARS};
+use crate::shortest::{excerpt, name_list, EXCERPT_CHARS};
 use crate::train::{Names, MAX_INFERRED_CLASSES};
 use crate::Error;
 use ndarray::Array2;
@@ -59,6 +59,13 @@ pub struct ColumnSet(Vec<ColumnItem>);
 enum ColumnItem {
     One(ColumnRef),
     Range(Option<isize>, Option<isize>),
+    AllBut(ColumnRef),
+}
+
+impl From<ColumnRef> for ColumnSet {
+    fn from(column: ColumnRef) -> ColumnSet {
+        ColumnSet(vec![ColumnItem::One(column)])
+    }
 }
 
 impl ColumnSet {
@@ -116,6 +123,19 @@ impl ColumnSet {
         )
     }
 
+    /// Every column but this one, in order.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::data::{ColumnRef, ColumnSet};
+    /// let set = ColumnSet::all_but(ColumnRef::Name("label".into()));
+    /// assert_eq!(set.resolve(&["a", "label", "c"].map(String::from), 3)?, [0, 2]);
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn all_but(column: ColumnRef) -> ColumnSet {
+        ColumnSet(vec![ColumnItem::AllBut(column)])
+    }
+
     /// The columns' indices in a table of `width` columns whose header is `names` (empty
     /// without one), in the list's order.
     ///
@@ -126,6 +146,10 @@ impl ColumnSet {
         for item in &self.0 {
             match item {
                 ColumnItem::One(c) => out.push(resolve(c, names, width)?),
+                ColumnItem::AllBut(c) => {
+                    let left_out = resolve(c, names, width)?;
+                    out.extend((0..width).filter(|&j| j != left_out));
+                }
                 ColumnItem::Range(a, b) => {
                     let bound = |v: isize| {
                         if v < 0 {
@@ -176,7 +200,7 @@ fn resolve(column: &ColumnRef, names: &[String], width: usize) -> Result<usize, 
             } else {
                 format!(
                     "no column is named {name:?}: the header names {}",
-                    short_list(names)
+                    name_list(names)
                 )
             };
             Err(Error::Unsuitable { reason })
@@ -286,7 +310,7 @@ impl LabelledTable {
                                 format!(
                                     "line {line}: the label {name:?} is not one of the classes \
                                      ({})",
-                                    short_list(classes)
+                                    name_list(classes)
                                 )
                             })
                         })
@@ -310,15 +334,6 @@ impl LabelledTable {
                 .collect(),
         }
     }
-}
-
-/// The first names of a list, `…` after twelve.
-fn short_list(names: &[String]) -> String {
-    let mut list: Vec<&str> = names.iter().take(12).map(String::as_str).collect();
-    if names.len() > 12 {
-        list.push("…");
-    }
-    list.join(", ")
 }
 
 /// Reads a CSV table of features and a label (plain or gzip, any of `, ; tab space`

@@ -3,6 +3,7 @@
 
 use super::csv::LineParser;
 use super::npy::Layout;
+use super::ColumnSet;
 use crate::Error;
 use ndarray::{Array2, ShapeBuilder};
 use std::fs::File;
@@ -64,6 +65,8 @@ impl Chunk {
 /// ```
 pub struct TableReader {
     source: Source,
+    /// NPY: the columns kept, in order.
+    npy_columns: Option<Vec<usize>>,
     rows_read: usize,
     bytes_read: u64,
     max_line_bytes: u64,
@@ -176,6 +179,7 @@ impl TableReader {
             rows_read: 0,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             compressed: false,
+            npy_columns: None,
         })
     }
 
@@ -254,6 +258,66 @@ impl TableReader {
             bytes_read: 0,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             compressed: false,
+            npy_columns: None,
+        }
+    }
+
+    /// Keeps only these columns, in this order: by index, or for CSV with a header, by name.
+    /// For CSV the columns are found at the first row, and a column that does not exist is
+    /// an error of [`TableReader::next_rows`]; a field of a column left out is never parsed
+    /// (an id column of text is no error).
+    ///
+    /// # Errors
+    /// For NPY, [`Error::Unsuitable`] for a column that does not exist or a name (NPY has
+    /// no header).
+    ///
+    /// # Example
+    /// ```
+    /// use xent::data::{ColumnSet, TableReader};
+    /// let text = "id,p0,p1,label\na,0.25,0.75,1\nb,0.5,0.5,0\n";
+    /// let mut reader = TableReader::from_csv(std::io::Cursor::new(text), None);
+    /// reader.select_columns(ColumnSet::parse("p1,p0")?)?;
+    /// let chunk = reader.next_rows(10)?.expect("two rows");
+    /// assert_eq!(chunk.values, ndarray::array![[0.75, 0.25], [0.5, 0.5]]);
+    /// assert_eq!(reader.header(), Some(vec!["p1".to_string(), "p0".to_string()]));
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn select_columns(&mut self, columns: ColumnSet) -> Result<(), Error> {
+        match &mut self.source {
+            Source::Csv { parser, .. } => parser.select(columns),
+            Source::Npy { layout, .. } => {
+                self.npy_columns = Some(columns.resolve(&[], layout.cols)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a field that is one of `names` (and not a number) as its index in them: class
+    /// names as their class. Another text is an [`Error::UnknownClass`] naming them. A first
+    /// line that is one field, one of the names, is a row, not a header. Call it before the first row
+    /// is read.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::data::TableReader;
+    /// let mut reader = TableReader::from_csv(std::io::Cursor::new("dog\ncat\n2\n"), None);
+    /// reader.class_names(vec!["cat".into(), "dog".into(), "emu".into()]);
+    /// let chunk = reader.next_rows(10)?.expect("three rows");
+    /// assert_eq!(chunk.values, ndarray::array![[1.0], [0.0], [2.0]]);
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn class_names(&mut self, names: Vec<String>) {
+        if let Source::Csv { parser, .. } = &mut self.source {
+            parser.class_names(names);
+        }
+    }
+
+    /// The names a CSV header gave the columns read (after [`TableReader::select_columns`]),
+    /// once a row has been read; `None` without a header.
+    pub fn header(&self) -> Option<Vec<String>> {
+        match &self.source {
+            Source::Csv { parser, .. } => parser.names(),
+            Source::Npy { .. } => None,
         }
     }
 
@@ -379,6 +443,9 @@ impl TableReader {
                     layout.dtype.decode_into(bytes, values.iter_mut());
                 }
                 self.bytes_read += (rows * cols * size) as u64;
+                if let Some(kept) = &self.npy_columns {
+                    values = values.select(ndarray::Axis(1), kept);
+                }
                 Chunk {
                     values,
                     first_row,
