@@ -42,6 +42,10 @@ pub struct Common {
     /// naming it, not a buffer that grows without end.
     #[arg(long, global = true, default_value = "1G", value_parser = limits::parse_bytes)]
     pub max_line_bytes: u64,
+    /// The CSV delimiter of every text input: one character, `tab` or `space` (default:
+    /// detected from each file's first line).
+    #[arg(long, global = true, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
 }
 
 impl Common {
@@ -142,7 +146,8 @@ pub enum Command {
     /// Predict with a model saved by `xent train --save`.
     #[command(after_help = PREDICT_EXAMPLES)]
     Predict(PredictArgs),
-    /// A loss and, with --grad, its gradient with respect to the input.
+    /// A loss and, with --grad, its gradient with respect to the predictions.
+    #[command(after_help = LOSS_EXAMPLES)]
     Loss {
         #[command(subcommand)]
         kind: LossKind,
@@ -195,10 +200,12 @@ const LOGSUMEXP_EXAMPLES: &str = concat!("Examples:\n  xent logsumexp 1000,1000 
 
 const EVAL_EXAMPLES: &str = "Examples:\n  xent eval --pred probs.csv --labels y.csv --plot reliability.png\n  xent eval --pred logits.npy --from-logits --labels y.npy --auc --json\n  xent eval --pred p.csv --labels iris.csv --label-column -1\n\nPredictions and labels are CSV or NPY files (or - for one of them on standard input), streamed.";
 
-const CALIBRATE_EXAMPLES: &str = "Examples:\n  xent predict --model m.json --data csv:val.csv --logits --out z.npy\n  xent calibrate --logits z.npy --labels val.csv --label-column -1\n  xent predict --model m.json --data csv:test.csv --proba --temperature T";
+const CALIBRATE_EXAMPLES: &str = "Examples:\n  xent predict --model m.json --data csv:val.csv --logits --out z.npy\n  xent calibrate --pred z.npy --labels val.csv --label-column -1\n  xent predict --model m.json --data csv:test.csv --proba --temperature T";
 
 const BENCH_EXAMPLES: &str =
     "Examples:\n  xent bench --quick\n  xent bench --only W1,W2 --repeats 20 --threads 1";
+
+const LOSS_EXAMPLES: &str = "Examples:\n  xent loss cross-entropy --pred 2,1,0.1 --labels 0       # 0.41703001627783354\n  xent loss cross-entropy --pred z.csv --labels y.csv --label-smoothing 0.1 --grad dz.npy\n  xent loss bce --pred 0.8,0.1 --labels 1,0 --reduction none\n\nEvery loss takes --pred (the model's outputs) and --labels (class indices, or soft labels of\n--pred's shape); PyTorch's --input and --target are accepted too.";
 
 const TRAIN_EXAMPLES: &str = "Examples:\n  xent train                                # softmax regression on the embedded digits\n  xent train --data csv:iris.csv --save iris.json\n  xent train --data fashion-mnist --epochs 300 --patience 3 --plot curves.png";
 
@@ -260,15 +267,20 @@ pub fn usage_message(error: &clap::Error) -> String {
 /// Options every loss takes.
 #[derive(Debug, Args)]
 pub struct LossCommon {
-    /// Targets: rows of the input's shape (probabilities), or class indices (a vector or
-    /// one column).
-    #[arg(long, allow_hyphen_values = true)]
+    /// Labels: class indices (a vector or one column), or rows of the predictions' shape
+    /// (probabilities: soft labels). PyTorch's `target`; --target is accepted too.
+    #[arg(
+        long = "labels",
+        value_name = "LABELS",
+        alias = "target",
+        allow_hyphen_values = true
+    )]
     pub target: String,
     /// How the losses combine; batchmean is kl-div's only (default: the loss's PyTorch
     /// default).
     #[arg(long, value_enum)]
     pub reduction: Option<ReductionChoice>,
-    /// Write the gradient with respect to the input here (.npy, else CSV).
+    /// Write the gradient with respect to the predictions here (.npy, else CSV).
     #[arg(long)]
     pub grad: Option<PathBuf>,
 }
@@ -277,36 +289,57 @@ pub struct LossCommon {
 pub enum LossKind {
     /// Mean squared error.
     Mse {
-        /// Predictions.
-        #[arg(long, allow_hyphen_values = true)]
+        /// Predictions (PyTorch's `input`; --input is accepted too).
+        #[arg(
+            long = "pred",
+            value_name = "PRED",
+            alias = "input",
+            allow_hyphen_values = true
+        )]
         input: String,
         #[command(flatten)]
         common: LossCommon,
     },
-    /// Binary cross-entropy on probabilities, or on logits with --logits.
+    /// Binary cross-entropy on probabilities, or on logits with --from-logits.
     Bce {
-        /// Probabilities (or logits with --logits), one column per output.
-        #[arg(long, allow_hyphen_values = true)]
+        /// Probabilities (or logits with --from-logits), one column per output.
+        #[arg(
+            long = "pred",
+            value_name = "PRED",
+            alias = "input",
+            allow_hyphen_values = true
+        )]
         input: String,
-        /// The input holds logits.
-        #[arg(long)]
+        /// The predictions are logits (BCEWithLogitsLoss; --logits is accepted too).
+        #[arg(long = "from-logits", alias = "logits")]
         logits: bool,
-        /// Weight of positive targets per column, w1,w2,… (logits only).
+        /// Weight of positive labels per column, w1,w2,… (logits only).
         #[arg(long, allow_hyphen_values = true)]
         pos_weight: Option<String>,
-        /// A file of element weights of the input's shape.
-        #[arg(long, allow_hyphen_values = true)]
+        /// Element weights of the predictions' shape (PyTorch's `weight` of BCELoss), a file
+        /// or inline; --weight-file is accepted too.
+        #[arg(
+            long = "element-weight",
+            value_name = "WEIGHTS",
+            alias = "weight-file",
+            allow_hyphen_values = true
+        )]
         weight_file: Option<String>,
         #[command(flatten)]
         common: LossCommon,
     },
     /// Cross-entropy on logits (PyTorch's F.cross_entropy).
     CrossEntropy {
-        /// The logits, one row per sample.
-        #[arg(long, allow_hyphen_values = true)]
+        /// The logits, one row per sample (--logits and --input are accepted too).
+        #[arg(long = "pred", value_name = "PRED", aliases = ["logits", "input"], allow_hyphen_values = true)]
         logits: String,
-        /// Class weights w1,w2,…
-        #[arg(long, allow_hyphen_values = true)]
+        /// Class weights w1,w2,… (PyTorch's `weight`; --weight is accepted too).
+        #[arg(
+            long = "class-weight",
+            value_name = "WEIGHTS",
+            alias = "weight",
+            allow_hyphen_values = true
+        )]
         weight: Option<String>,
         /// Class index whose rows are skipped.
         #[arg(long, default_value_t = -100, allow_hyphen_values = true)]
@@ -325,8 +358,13 @@ pub enum LossKind {
     },
     /// −Σ y ln q on predicted probabilities (Keras, scikit-learn's log_loss).
     CategoricalCrossEntropy {
-        /// Predicted probabilities, one row per sample.
-        #[arg(long, allow_hyphen_values = true)]
+        /// Predicted probabilities, one row per sample (--input is accepted too).
+        #[arg(
+            long = "pred",
+            value_name = "PRED",
+            alias = "input",
+            allow_hyphen_values = true
+        )]
         input: String,
         /// Clamp q to [ε, 1 − ε] first (default: no clipping, q = 0 costs +∞).
         #[arg(long, allow_hyphen_values = true)]
@@ -336,11 +374,21 @@ pub enum LossKind {
     },
     /// Negative log-likelihood on log-probabilities.
     Nll {
-        /// Log-probabilities, one row per sample.
-        #[arg(long, allow_hyphen_values = true)]
+        /// Log-probabilities, one row per sample (--input is accepted too).
+        #[arg(
+            long = "pred",
+            value_name = "PRED",
+            alias = "input",
+            allow_hyphen_values = true
+        )]
         input: String,
-        /// Class weights w1,w2,…
-        #[arg(long, allow_hyphen_values = true)]
+        /// Class weights w1,w2,… (PyTorch's `weight`; --weight is accepted too).
+        #[arg(
+            long = "class-weight",
+            value_name = "WEIGHTS",
+            alias = "weight",
+            allow_hyphen_values = true
+        )]
         weight: Option<String>,
         /// Class index whose rows are skipped.
         #[arg(long, default_value_t = -100, allow_hyphen_values = true)]
@@ -350,10 +398,15 @@ pub enum LossKind {
     },
     /// KL-divergence loss on log-probabilities (PyTorch's F.kl_div).
     KlDiv {
-        /// Log-probabilities log q.
-        #[arg(long, allow_hyphen_values = true)]
+        /// Log-probabilities log q (--input is accepted too).
+        #[arg(
+            long = "pred",
+            value_name = "PRED",
+            alias = "input",
+            allow_hyphen_values = true
+        )]
         input: String,
-        /// The target holds log-probabilities.
+        /// The labels are log-probabilities (PyTorch's `log_target`).
         #[arg(long)]
         log_target: bool,
         #[command(flatten)]
@@ -361,8 +414,13 @@ pub enum LossKind {
     },
     /// Sigmoid focal loss on logits (torchvision's sigmoid_focal_loss).
     Focal {
-        /// Logits.
-        #[arg(long, allow_hyphen_values = true)]
+        /// Logits (--input is accepted too).
+        #[arg(
+            long = "pred",
+            value_name = "PRED",
+            alias = "input",
+            allow_hyphen_values = true
+        )]
         input: String,
         /// Weight of positives in [0, 1]; negative to disable.
         #[arg(long, default_value_t = 0.25, allow_hyphen_values = true)]
@@ -560,8 +618,9 @@ pub enum EstimateKind {
 /// `xent calibrate`.
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
-    /// Validation logits, one row per sample (CSV or NPY; read once per step of the fit).
-    #[arg(long)]
+    /// Validation logits, one row per sample, as `xent predict --logits` writes them (CSV or
+    /// NPY; read once per step of the fit; --logits is accepted too).
+    #[arg(long = "pred", value_name = "PRED", alias = "logits")]
     pub logits: String,
     /// Their labels: one column of class indices, or a column of a data set with
     /// --label-column.
@@ -571,10 +630,10 @@ pub struct CalibrateArgs {
     /// index (negative from the end).
     #[arg(long, allow_hyphen_values = true, value_parser = parse_column)]
     pub label_column: Option<ColumnRef>,
-    /// The columns of LOGITS, one per class, when it has others (names, indices, ranges
+    /// The columns of PRED, one per class, when it has others (names, indices, ranges
     /// START:END, as train's --feature-columns).
     #[arg(long, allow_hyphen_values = true, value_parser = parse_columns)]
-    pub logit_columns: Option<ColumnSet>,
+    pub pred_columns: Option<ColumnSet>,
     /// Equal-width confidence bins of the ECE reported before and after (1 to 1000000).
     #[arg(long, default_value_t = 15, value_parser = bounded(1, limits::MAX_BINS))]
     pub bins: usize,
@@ -633,8 +692,4 @@ pub struct EvalArgs {
     /// scikit-learn's zero_division; nan leaves the class out of the averages).
     #[arg(long, default_value = "0", value_parser = parse_zero_division)]
     pub zero_division: f64,
-    /// The CSV delimiter: one character, `tab` or `space` (default: detected from the
-    /// first line).
-    #[arg(long, value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
 }

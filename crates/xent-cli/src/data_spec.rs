@@ -238,8 +238,12 @@ pub struct ToPredict {
 
 /// A CSV data set opened through the command's line-length limit; errors name the file.
 fn open_labelled(path: &Path) -> Result<LabelledReader, Failure> {
-    LabelledReader::open(path, None, crate::limits::max_line_bytes())
-        .map_err(|e| Failure::in_file(path, e))
+    LabelledReader::open(
+        path,
+        crate::limits::delimiter(),
+        crate::limits::max_line_bytes(),
+    )
+    .map_err(|e| Failure::in_file(path, e))
 }
 
 /// A CSV data set read whole with `columns`.
@@ -251,7 +255,7 @@ fn read_labelled(path: &Path, columns: &Columns) -> Result<xent::data::LabelledT
 
 /// A CSV or NPY file, whole, through the command's line-length limit.
 fn read(path: &Path) -> Result<xent::data::Table, Failure> {
-    xent::data::TableReader::open(path, None)
+    xent::data::TableReader::open(path, crate::limits::delimiter())
         .and_then(|r| r.max_line_bytes(crate::limits::max_line_bytes()).read_all())
         .map_err(|e| Failure::in_file(path, e))
 }

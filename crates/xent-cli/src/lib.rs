@@ -49,6 +49,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
         }
     };
     limits::set_max_line_bytes(cli.common.max_line_bytes);
+    limits::set_delimiter(cli.common.delimiter);
     let mut out = sink::Stdout::new();
     let result = commands::run(&cli, &mut out).and_then(|()| out.flush());
     match result {

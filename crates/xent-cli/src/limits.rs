@@ -32,6 +32,22 @@ pub fn set_max_line_bytes(limit: u64) {
     MAX_LINE_BYTES.store(limit, Ordering::Relaxed);
 }
 
+/// The CSV delimiter of every text reader (0: detect it), set from `--delimiter`.
+static DELIMITER: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Sets the delimiter for the run that parsed it (`None`: detect it).
+pub fn set_delimiter(delimiter: Option<u8>) {
+    DELIMITER.store(delimiter.unwrap_or(0), Ordering::Relaxed);
+}
+
+/// The delimiter `--delimiter` gave, or `None` to detect it from each file.
+pub fn delimiter() -> Option<u8> {
+    match DELIMITER.load(Ordering::Relaxed) {
+        0 => None,
+        d => Some(d),
+    }
+}
+
 /// The line-length limit in bytes (default 1 GiB).
 pub fn max_line_bytes() -> u64 {
     MAX_LINE_BYTES.load(Ordering::Relaxed)

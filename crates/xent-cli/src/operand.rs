@@ -17,7 +17,8 @@ impl Operand {
     /// through the line-length limit (so `/dev/zero` is an error, not a hang).
     pub fn load(name: &'static str, text: &str) -> Result<Operand, Failure> {
         let limit = crate::limits::max_line_bytes();
-        let (source, opened) = open(text, None, limit).map_err(Failure::data)?;
+        let (source, opened) =
+            open(text, crate::limits::delimiter(), limit).map_err(Failure::data)?;
         let result = opened.and_then(|o| match o {
             Opened::Stream(reader) => reader.read_all(),
             Opened::Inline(table) => Ok(table),

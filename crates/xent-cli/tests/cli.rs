@@ -1584,3 +1584,71 @@ fn fashion_mnist_layout_trains_predicts_evaluates_and_plots() {
     let png = std::fs::read(dir.join("rel.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
 }
+
+#[test]
+fn one_name_per_input_across_subcommands_with_the_old_names_accepted() {
+    // --pred and --labels everywhere; PyTorch's names (and the old ones) still work, unlisted.
+    let help = ok(&["loss", "cross-entropy", "--help"]);
+    for listed in ["--pred <", "--labels <", "--class-weight <"] {
+        assert!(help.contains(listed), "{listed} in {help}");
+    }
+    for hidden in ["--input <", "--target <", "--weight <", "--logits <"] {
+        assert!(!help.contains(hidden), "{hidden} in {help}");
+    }
+    let new = ok(&[
+        "loss",
+        "cross-entropy",
+        "--pred",
+        "2,1,0.1",
+        "--labels",
+        "0",
+        "--class-weight",
+        "1,2,3",
+    ]);
+    let old = ok(&[
+        "loss",
+        "cross-entropy",
+        "--logits",
+        "2,1,0.1",
+        "--target",
+        "0",
+        "--weight",
+        "1,2,3",
+    ]);
+    assert_eq!(new, old);
+    assert_eq!(new, "loss = 0.41703001627783354\n");
+    let new = ok(&[
+        "loss",
+        "bce",
+        "--pred",
+        "0.3,-1",
+        "--from-logits",
+        "--labels",
+        "1,0",
+        "--element-weight",
+        "2,1",
+    ]);
+    let old = ok(&[
+        "loss",
+        "bce",
+        "--input",
+        "0.3,-1",
+        "--logits",
+        "--target",
+        "1,0",
+        "--weight-file",
+        "2,1",
+    ]);
+    assert_eq!(new, old);
+    // --delimiter applies to every text input, not only eval's.
+    let semicolons = temp_file("delimiter", "p.csv", b"0.5;0.25;0.25\n");
+    let out = ok(&[
+        "entropy",
+        semicolons.to_str().unwrap(),
+        "--delimiter",
+        ";",
+        "--base",
+        "2",
+    ]);
+    assert!(out.contains("1.5"), "{out}");
+}

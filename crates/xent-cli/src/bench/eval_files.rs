@@ -58,7 +58,6 @@ fn eval_args(pred: &Path, labels: &Path) -> EvalArgs {
         sample_weight: None,
         clip: None,
         plot: None,
-        delimiter: None,
     }
 }
 
@@ -87,6 +86,7 @@ pub fn eval_files(ctx: &Context, size: &str, n: usize, k: usize) -> Vec<Value> {
         normalize: false,
         json: true,
         max_line_bytes: xent::data::DEFAULT_MAX_LINE_BYTES,
+        delimiter: None,
     };
     let mut records = Vec::new();
     // The inputs were generated in memory; the peak is reset so that the run's own shows.

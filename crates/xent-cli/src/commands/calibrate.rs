@@ -96,12 +96,13 @@ fn each_chunk(
     args: &CalibrateArgs,
     mut f: impl FnMut(&Array2<f64>, &[usize], usize) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    let mut logits = RowInput::open("LOGITS", &args.logits, None, Inline::Row)?;
-    let mut labels = RowInput::open("LABELS", &args.labels, None, Inline::Column)?;
+    let delimiter = crate::limits::delimiter();
+    let mut logits = RowInput::open("PRED", &args.logits, delimiter, Inline::Row)?;
+    let mut labels = RowInput::open("LABELS", &args.labels, delimiter, Inline::Column)?;
     choose_columns(
         (&mut logits, &args.logits),
         (&mut labels, &args.labels),
-        args.logit_columns.as_ref(),
+        args.pred_columns.as_ref(),
         args.label_column.as_ref(),
     )?;
     let mut max_rows = 1;

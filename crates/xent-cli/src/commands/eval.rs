@@ -30,7 +30,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             )));
         }
     }
-    let delimiter = args.delimiter;
+    let delimiter = crate::limits::delimiter();
     let stdin_users = [
         Some(&args.pred),
         Some(&args.labels),

@@ -69,7 +69,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
             } else {
                 if pos_weight.is_some() {
                     return Err(Failure::usage(
-                        "--pos-weight applies to logits: add --logits",
+                        "--pos-weight applies to logits: add --from-logits",
                     ));
                 }
                 let mut loss = BinaryCrossEntropy::new().reduction(red);
@@ -97,7 +97,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
                 .label_smoothing(*label_smoothing)
                 .z_loss(*z_loss);
             if let Some(w) = weight {
-                loss = loss.weight(&inline_list("--weight", w)?);
+                loss = loss.weight(&inline_list("--class-weight", w)?);
             }
             if let Some(c) = softcap {
                 loss = loss.softcap(*c);
@@ -134,7 +134,7 @@ pub fn run(common: &Common, kind: &LossKind) -> Result<String, Failure> {
                 .reduction(reduction(args, Reduction::Mean)?)
                 .ignore_index(*ignore_index);
             if let Some(w) = weight {
-                loss = loss.weight(&inline_list("--weight", w)?);
+                loss = loss.weight(&inline_list("--class-weight", w)?);
             }
             let pair = Pair::load(input, "log_p", args)?;
             let value = pair.classwise(args, |x, t, grad| {
@@ -198,9 +198,9 @@ struct Pair {
 impl Pair {
     fn load(input: &str, input_name: &'static str, args: &LossCommon) -> Result<Pair, Failure> {
         Ok(Pair {
-            input: Operand::load("INPUT", input)?,
+            input: Operand::load("PRED", input)?,
             input_name,
-            target: Operand::load("TARGET", &args.target)?,
+            target: Operand::load("LABELS", &args.target)?,
         })
     }
 
@@ -215,7 +215,7 @@ impl Pair {
         } = &e
         {
             let option = match *input {
-                "weight" if extra.is_none() => Some("--weight"),
+                "weight" if extra.is_none() => Some("--class-weight"),
                 "pos_weight" => Some("--pos-weight"),
                 _ => None,
             };
@@ -235,7 +235,7 @@ impl Pair {
         } = &e
         {
             let option = match *input {
-                "weight" if extra.is_none() => Some(("--weight", "classes")),
+                "weight" if extra.is_none() => Some(("--class-weight", "classes")),
                 "pos_weight" => Some(("--pos-weight", "columns")),
                 _ => None,
             };
