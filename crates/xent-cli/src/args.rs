@@ -684,6 +684,17 @@ pub struct EvalArgs {
     /// bins every class's probability, so it costs O(classes) per sample.
     #[arg(long)]
     pub classwise_ece: bool,
+    /// Also the calibration errors over equal-mass bins (the same number of samples in each,
+    /// Nixon et al. 2019): keeps every sample's confidence (16 bytes each, at most 2^25).
+    #[arg(long)]
+    pub adaptive_ece: bool,
+    /// 95 % intervals of log-loss, accuracy, Brier and the calibration errors from this many
+    /// Poisson bootstrap replicates (2 to 100000; streamed, O(replicates) per sample).
+    #[arg(long, value_parser = bounded(2, limits::MAX_BOOTSTRAP))]
+    pub bootstrap: Option<usize>,
+    /// Seed of the bootstrap replicates.
+    #[arg(long, default_value_t = 0, requires = "bootstrap")]
+    pub seed: u64,
     /// Also ROC-AUC and average precision, one-vs-rest with macro and weighted averages (as
     /// scikit-learn's): exact, from every score kept and sorted (at most 2^24 rows × classes).
     #[arg(long)]

@@ -1170,6 +1170,42 @@ fn named_columns_and_text_labels_train_and_predict_by_name() {
         "species",
     ]);
     assert_eq!(from_data, report);
+    // The per-class rows are named; the debiased L2 error always, the equal-mass bins and
+    // bootstrap intervals when asked; the same seed, the same intervals.
+    let text = ok(&[
+        "eval",
+        "--pred",
+        p,
+        "--labels",
+        p,
+        "--label-column",
+        "species",
+    ]);
+    assert!(text.contains("\n  versicolor "), "{text}");
+    assert!(text.contains("L2-ECE, debiased"), "{text}");
+    let boot = |seed: &str| {
+        same(&[
+            "--labels",
+            p,
+            "--label-column",
+            "species",
+            "--adaptive-ece",
+            "--bootstrap",
+            "50",
+            "--seed",
+            seed,
+        ])
+    };
+    let (a, b) = (boot("1"), boot("1"));
+    assert_eq!(a, b);
+    assert_ne!(a["bootstrap"], boot("2")["bootstrap"]);
+    let ll = &a["bootstrap"]["log_loss"];
+    let point = a["log_loss"].as_f64().unwrap();
+    assert!(ll["low"].as_f64().unwrap() < point && point < ll["high"].as_f64().unwrap());
+    assert_eq!(a["adaptive"]["bins"].as_array().unwrap().len(), 15);
+    assert_eq!(a["per_class"][1]["name"], "versicolor");
+    let err = fails(&["eval", "--pred", p, "--labels", p, "--seed", "3"], 2);
+    assert!(err.contains("--bootstrap"), "{err}");
     // A file of class names, one per line; a name the predictions do not have.
     let names: String = (0..90)
         .map(|i| format!("{}\n", ["setosa", "versicolor", "virginica"][i % 3]))

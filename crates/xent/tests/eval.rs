@@ -840,3 +840,153 @@ fn classwise_ece_by_hand_and_only_when_asked() {
     }
     assert_eq!(e.finish().unwrap().classwise_ece, r.classwise_ece);
 }
+
+/// `n` two-class predictions of confidence `p` for class 0, labelled 0 for the first `hits`.
+fn at_confidence(p: f64, n: usize, hits: usize) -> (ndarray::Array2<f64>, Vec<usize>) {
+    let pred = ndarray::Array2::from_shape_fn((n, 2), |(_, k)| if k == 0 { p } else { 1.0 - p });
+    let labels = (0..n).map(|i| usize::from(i >= hits)).collect();
+    (pred, labels)
+}
+
+#[test]
+fn debiased_l2_calibration_error_worked_by_hand() {
+    // Ten samples at confidence 0.9, five right: one bin with gap 0.4 and accuracy 0.5, so
+    // the debiased squared error is 0.4² − 0.5 · 0.5 / 9.
+    let (p, y) = at_confidence(0.9, 10, 5);
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&y),
+        None,
+        &Options::new(),
+    )
+    .unwrap();
+    let expected = (0.16f64 - 0.25 / 9.0).sqrt();
+    assert!(
+        (r.l2_ece_debiased - expected).abs() < 1e-15,
+        "{}",
+        r.l2_ece_debiased
+    );
+    assert!((r.ece - 0.4).abs() < 1e-15);
+    // Nine right: the noise term (0.9 · 0.1 / 9 = 0.01) outweighs the gap (0): clipped to 0,
+    // where the plain L2 error would report √0 … and ECE 0 too.
+    let (p, y) = at_confidence(0.9, 10, 9);
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&y),
+        None,
+        &Options::new(),
+    )
+    .unwrap();
+    assert!(r.ece < 1e-15 && r.l2_ece_debiased == 0.0, "{r:?}");
+    // A bin of one sample adds nothing (its accuracy is 0 or 1, its variance unknown).
+    let p = array![[0.8, 0.2]];
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&[1]),
+        None,
+        &Options::new(),
+    )
+    .unwrap();
+    assert_eq!((r.ece, r.l2_ece_debiased), (0.8, 0.0));
+}
+
+#[test]
+fn equal_mass_bins_split_as_numpy_array_split() {
+    // Confidences 0.6 (right), 0.7 (wrong), 0.8, 0.9, 0.95 (right) in 2 bins: sizes 3 and 2
+    // (the longer first), bins [0.6, 0.8] and [0.9, 0.95].
+    let p = array![[0.8, 0.2], [0.3, 0.7], [0.4, 0.6], [0.9, 0.1], [0.95, 0.05]];
+    let y = [0, 0, 1, 0, 0];
+    let options = Options::new().bins(2).adaptive(true);
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&y),
+        None,
+        &options,
+    )
+    .unwrap();
+    let a = r.adaptive.expect("asked for");
+    let shape: Vec<(f64, f64, u64)> = a.bins.iter().map(|b| (b.lower, b.upper, b.count)).collect();
+    assert_eq!(shape, [(0.6, 0.8, 3), (0.9, 0.95, 2)]);
+    let (c0, c1): (f64, f64) = ((0.6 + 0.7 + 0.8) / 3.0, (0.9 + 0.95) / 2.0);
+    let (g0, g1) = ((2.0 / 3.0 - c0).abs(), (1.0 - c1).abs());
+    assert!((a.ece - (0.6 * g0 + 0.4 * g1)).abs() < 1e-15, "{}", a.ece);
+    assert!((a.mce - g0.max(g1)).abs() < 1e-15);
+    // More bins than samples: one sample per bin, no empty bin.
+    let r = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&y),
+        None,
+        &Options::new().bins(15).adaptive(true),
+    )
+    .unwrap();
+    let a = r.adaptive.unwrap();
+    assert_eq!(a.bins.len(), 5);
+    assert!(a.bins.iter().all(|b| b.count == 1));
+    assert!(r.bootstrap.is_none());
+}
+
+#[test]
+fn bootstrap_intervals_are_the_same_for_any_chunking_and_cover_the_estimate() {
+    use xent::eval::Evaluator;
+    // 2000 samples of a fixed, imperfect classifier.
+    let n = 2000;
+    let p = ndarray::Array2::from_shape_fn((n, 3), |(i, k)| {
+        let top = 0.5 + 0.4 * ((i * 7919) % 100) as f64 / 100.0;
+        if k == i % 3 {
+            top
+        } else {
+            (1.0 - top) / 2.0
+        }
+    });
+    let y: Vec<usize> = (0..n)
+        .map(|i| if i % 5 == 0 { (i + 1) % 3 } else { i % 3 })
+        .collect();
+    let options = Options::new().bootstrap(200, 42).adaptive(true);
+    let whole = evaluate(
+        Predictions::Probabilities(p.view()),
+        Labels::Classes(&y),
+        None,
+        &options,
+    )
+    .unwrap();
+    let mut chunked = Evaluator::new(options.clone().par(xent::Par::Seq)).unwrap();
+    for start in (0..n).step_by(333) {
+        let end = (start + 333).min(n);
+        chunked
+            .push(
+                Predictions::Probabilities(p.slice(ndarray::s![start..end, ..])),
+                Labels::Classes(&y[start..end]),
+                None,
+            )
+            .unwrap();
+    }
+    let chunked = chunked.finish().unwrap();
+    let (a, b) = (whole.bootstrap.unwrap(), chunked.bootstrap.unwrap());
+    // Sums merged in another order round differently; the intervals agree to rounding.
+    for (x, y) in [
+        (a.log_loss, b.log_loss),
+        (a.accuracy, b.accuracy),
+        (a.ece, b.ece),
+        (a.l2_ece_debiased, b.l2_ece_debiased),
+        (a.adaptive_ece.unwrap(), b.adaptive_ece.unwrap()),
+    ] {
+        for (u, v) in [(x.low, y.low), (x.high, y.high), (x.sd, y.sd)] {
+            assert!((u - v).abs() <= 1e-12 * u.abs().max(1e-300), "{x:?} {y:?}");
+        }
+    }
+    // The point estimates lie inside their intervals, and the accuracy's bootstrap sd is
+    // the binomial one, √(a(1 − a)/n), within 20 %.
+    assert!(a.log_loss.low < whole.log_loss && whole.log_loss < a.log_loss.high);
+    assert!(a.ece.low < whole.ece && whole.ece < a.ece.high);
+    let acc = whole.accuracy;
+    let binomial = (acc * (1.0 - acc) / n as f64).sqrt();
+    assert!(
+        (a.accuracy.sd / binomial - 1.0).abs() < 0.2,
+        "{} {binomial}",
+        a.accuracy.sd
+    );
+    assert_eq!((a.replicates, a.seed), (200, 42));
+    // Too many replicates for the bins: refused before any work.
+    assert!(Evaluator::new(Options::new().bootstrap(1 << 20, 0)).is_err());
+    assert!(Evaluator::new(Options::new().bootstrap(1, 0)).is_err());
+}

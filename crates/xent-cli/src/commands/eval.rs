@@ -50,7 +50,11 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         .top_k(args.top_k)
         .zero_division(args.zero_division)
         .classwise(args.classwise_ece)
+        .adaptive(args.adaptive_ece)
         .normalize(common.normalize);
+    if let Some(r) = args.bootstrap {
+        options = options.bootstrap(r, args.seed);
+    }
     if let Some(eps) = args.clip {
         options = options.clip(eps);
     }
@@ -95,6 +99,10 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         Failure::from_compute(e, &operands)
     })?;
     let ranking = ranking.map(RankingInputs::ranking).transpose()?;
+    // The classes' names, when the predictions' header gave one per class.
+    let class_names = pred
+        .header()
+        .filter(|names| names.len() == report.n_classes);
     if let Some(path) = &args.plot {
         plot::reliability_diagram(path, &report.bins, report.ece, report.mce)
             .map_err(Failure::data)?;
@@ -112,6 +120,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             "brier": json_number(report.brier),
             "ece": json_number(report.ece),
             "mce": json_number(report.mce),
+            "l2_ece_debiased": json_number(report.l2_ece_debiased),
             "mean_entropy": json_number(b(report.mean_entropy)),
             "mean_kl": json_number(b(report.mean_kl)),
             "n_samples": report.n_samples,
@@ -123,6 +132,46 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         let mut object = object;
         if let Some(c) = report.classwise_ece {
             object["classwise_ece"] = json_number(c);
+        }
+        if let Some(a) = &report.adaptive {
+            object["adaptive"] = json!({
+                "ece": json_number(a.ece),
+                "mce": json_number(a.mce),
+                "l2_ece_debiased": json_number(a.l2_ece_debiased),
+                "bins": a.bins.iter().map(|b| json!({
+                    "lower": json_number(b.lower),
+                    "upper": json_number(b.upper),
+                    "count": b.count,
+                    "confidence": json_number(b.confidence),
+                    "accuracy": json_number(b.accuracy),
+                })).collect::<Vec<_>>(),
+            });
+        }
+        if let Some(boot) = &report.bootstrap {
+            let interval = |i: &xent::eval::Interval, scale: &dyn Fn(f64) -> f64| {
+                json!({
+                    "low": json_number(scale(i.low)),
+                    "high": json_number(scale(i.high)),
+                    "sd": json_number(scale(i.sd)),
+                })
+            };
+            let same = |v: f64| v;
+            let mut o = json!({
+                "replicates": boot.replicates,
+                "seed": boot.seed,
+                "log_loss": interval(&boot.log_loss, &b),
+                "accuracy": interval(&boot.accuracy, &same),
+                "brier": interval(&boot.brier, &same),
+                "ece": interval(&boot.ece, &same),
+                "l2_ece_debiased": interval(&boot.l2_ece_debiased, &same),
+            });
+            if let Some(a) = &boot.adaptive_ece {
+                o["adaptive_ece"] = interval(a, &same);
+            }
+            object["bootstrap"] = o;
+        }
+        if let Some(names) = &class_names {
+            object["class_names"] = json!(names);
         }
         if let Some(r) = &ranking {
             object["roc_auc"] = json!({
@@ -146,7 +195,7 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
             if i > 0 {
                 text.push(',');
             }
-            let entry = json!({
+            let mut entry = json!({
                 "class": c.class,
                 "support": json_number(c.support),
                 "precision": json_number(c.precision),
@@ -154,6 +203,9 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
                 "f1": json_number(c.f1),
                 "log_loss": json_number(b(c.log_loss)),
             });
+            if let Some(name) = class_names.as_ref().and_then(|n| n.get(c.class)) {
+                entry["name"] = json!(name);
+            }
             text.push_str(&entry.to_string());
         }
         text.push(']');
@@ -176,24 +228,60 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
     let unit = base.unit();
     let mut text = String::new();
     let mut line = |name: &str, value: String| text.push_str(&format!("{name:<22} {value}\n"));
+    // With --bootstrap, a metric's 95 % interval follows it.
+    let boot = report.bootstrap.as_ref();
+    let ci = |pick: fn(&xent::eval::Bootstrap) -> Option<xent::eval::Interval>,
+              scale: &dyn Fn(f64) -> f64| {
+        boot.and_then(pick).map_or(String::new(), |i| {
+            format!("   95% [{:.6}, {:.6}]", scale(i.low), scale(i.high))
+        })
+    };
+    let same = |v: f64| v;
     line("samples", report.n_samples.to_string());
     line("classes", report.n_classes.to_string());
     line(
         &format!("log-loss [{unit}]"),
-        format!("{:.6} ± {:.6}", b(report.log_loss), b(report.log_loss_se)),
+        format!(
+            "{:.6} ± {:.6}{}",
+            b(report.log_loss),
+            b(report.log_loss_se),
+            ci(|x| Some(x.log_loss), &b)
+        ),
     );
     line("perplexity", format!("{:.6}", report.perplexity));
-    line("accuracy", format!("{:.6}", report.accuracy));
+    line(
+        "accuracy",
+        format!("{:.6}{}", report.accuracy, ci(|x| Some(x.accuracy), &same)),
+    );
     line(
         &format!("top-{} accuracy", report.top_k),
         format!("{:.6}", report.top_k_accuracy),
     );
-    line("Brier score", format!("{:.6}", report.brier));
+    line(
+        "Brier score",
+        format!("{:.6}{}", report.brier, ci(|x| Some(x.brier), &same)),
+    );
     line(
         &format!("ECE ({} bins)", args.bins),
-        format!("{:.6}", report.ece),
+        format!("{:.6}{}", report.ece, ci(|x| Some(x.ece), &same)),
     );
     line("MCE", format!("{:.6}", report.mce));
+    line(
+        "L2-ECE, debiased",
+        format!(
+            "{:.6}{}",
+            report.l2_ece_debiased,
+            ci(|x| Some(x.l2_ece_debiased), &same)
+        ),
+    );
+    if let Some(a) = &report.adaptive {
+        line(
+            "adaptive ECE",
+            format!("{:.6}{}", a.ece, ci(|x| x.adaptive_ece, &same)),
+        );
+        line("adaptive MCE", format!("{:.6}", a.mce));
+        line("adaptive L2-ECE", format!("{:.6}", a.l2_ece_debiased));
+    }
     if let Some(c) = report.classwise_ece {
         line("classwise ECE", format!("{c:.6}"));
     }
@@ -223,9 +311,13 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         "class", "support", "precision", "recall", "F1", "log-loss"
     ));
     for c in &report.per_class {
+        let name = class_names
+            .as_ref()
+            .and_then(|n| n.get(c.class).cloned())
+            .unwrap_or_else(|| c.class.to_string());
         text.push_str(&format!(
             "{:>12}  {:>9}  {:>9.4}  {:>9.4}  {:>9.4}  {:>9.4}\n",
-            c.class,
+            name,
             c.support,
             c.precision,
             c.recall,

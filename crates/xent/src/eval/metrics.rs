@@ -1,5 +1,7 @@
 //! The metrics themselves.
 
+use super::adaptive::{Kept, MAX_ADAPTIVE_SAMPLES};
+use super::bootstrap::{Bootstrap, Replicates, Sample, MAX_BOOTSTRAP_CELLS};
 use super::classification::{averages, class_scores, ClassCounts, Prf};
 use crate::activation::{LogSoftmax, RowActivation};
 use crate::kernels::{cross_entropy_log_nats, entropy_log_nats, kl_log_nats, CompensatedSum};
@@ -62,6 +64,8 @@ pub struct Options {
     tolerance: f64,
     zero_division: f64,
     classwise: bool,
+    adaptive: bool,
+    bootstrap: Option<(usize, u64)>,
     par: Par,
 }
 
@@ -75,6 +79,8 @@ impl Default for Options {
             tolerance: 1e-4,
             zero_division: 0.0,
             classwise: false,
+            adaptive: false,
+            bootstrap: None,
             par: Par::default(),
         }
     }
@@ -130,6 +136,23 @@ impl Options {
         Options { classwise, ..self }
     }
 
+    /// Also the calibration errors over equal-mass bins ([`Report::adaptive`]): it keeps
+    /// every sample's confidence, at most [`MAX_ADAPTIVE_SAMPLES`] (off by default).
+    pub fn adaptive(self, adaptive: bool) -> Options {
+        Options { adaptive, ..self }
+    }
+
+    /// Also 95 % bootstrap intervals ([`Report::bootstrap`]) from `replicates` Poisson
+    /// replicates drawn from `seed`: the same intervals for any chunking and thread count.
+    /// Each sample costs O(replicates); replicates × (bins + 1) is at most
+    /// [`MAX_BOOTSTRAP_CELLS`] / 4.
+    pub fn bootstrap(self, replicates: usize, seed: u64) -> Options {
+        Options {
+            bootstrap: Some((replicates, seed)),
+            ..self
+        }
+    }
+
     /// Where the blocks of a chunk run (default: rayon's current pool; see [`Par`]). Every
     /// choice gives the same report.
     pub fn par(self, par: Par) -> Options {
@@ -140,10 +163,15 @@ impl Options {
 /// One confidence bin of the reliability diagram.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bin {
-    /// Lower edge of the bin (its upper edge is lower + 1/bins).
+    /// Lower edge of the bin: j/bins for equal-width bins, the least confidence in it for
+    /// equal-mass ones.
     pub lower: f64,
+    /// Upper edge: (j + 1)/bins, or the largest confidence in it.
+    pub upper: f64,
     /// Total sample weight in the bin.
     pub weight: f64,
+    /// Samples in the bin (unweighted).
+    pub count: u64,
     /// Mean confidence (largest predicted probability) in the bin.
     pub confidence: f64,
     /// Accuracy in the bin.
@@ -196,6 +224,17 @@ pub struct Report {
     pub ece: f64,
     /// Maximum calibration error over the non-empty bins.
     pub mce: f64,
+    /// The debiased estimate of the L2 calibration error over the same bins (Kumar, Liang &
+    /// Ma 2019): √max(0, Σ_b p_b [(acc_b − conf_b)² − acc_b(1 − acc_b)/(n_b − 1)]), where p_b
+    /// is the bin's share of the weight and n_b its count; a bin of one sample adds 0. The
+    /// plain (acc − conf)² overstates a well-calibrated model's error by the bins' sampling
+    /// noise; this removes it (torchmetrics' `debias=True` keeps a one-sample bin's term).
+    pub l2_ece_debiased: f64,
+    /// ECE, MCE and debiased L2 error over equal-mass bins, when [`Options::adaptive`]
+    /// asked for them.
+    pub adaptive: Option<Calibration>,
+    /// 95 % bootstrap intervals, when [`Options::bootstrap`] asked for them.
+    pub bootstrap: Option<Bootstrap>,
     /// Classwise ECE (Kull et al. 2019): the mean over classes of the ECE of each class's
     /// probability against its one-vs-rest label, in the same equal-width bins; `None` unless
     /// [`Options::classwise`] asked for it, or when classes × bins exceed
@@ -223,6 +262,39 @@ pub struct Report {
     pub confusion: Option<ndarray::Array2<f64>>,
     /// The reliability diagram.
     pub bins: Vec<Bin>,
+}
+
+/// Calibration errors over a set of bins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    /// Σ_b p_b |acc_b − conf_b|.
+    pub ece: f64,
+    /// max_b |acc_b − conf_b| over the non-empty bins.
+    pub mce: f64,
+    /// As [`Report::l2_ece_debiased`].
+    pub l2_ece_debiased: f64,
+    /// The bins.
+    pub bins: Vec<Bin>,
+}
+
+/// (ECE, MCE, debiased L2 error) of bins given as [weight, Σ w·confidence, Σ w·hit, count],
+/// `total` the weight of all samples.
+pub(crate) fn calibration_errors(bins: &[[f64; 4]], total: f64) -> (f64, f64, f64) {
+    let (mut ece, mut mce, mut square) = (0.0, 0.0f64, 0.0);
+    for &[w, conf, hits, count] in bins.iter().filter(|b| b[0] > 0.0) {
+        let (confidence, accuracy) = (conf / w, hits / w);
+        let gap = (accuracy - confidence).abs();
+        ece += w / total * gap;
+        mce = mce.max(gap);
+        if count >= 2.0 {
+            square += w / total * (gap * gap - accuracy * (1.0 - accuracy) / (count - 1.0));
+        }
+    }
+    if total > 0.0 {
+        (ece, mce, square.max(0.0).sqrt())
+    } else {
+        (f64::NAN, f64::NAN, f64::NAN)
+    }
 }
 
 /// The most classes whose confusion matrix a report holds (1024: 8 MiB of cells).
@@ -286,8 +358,8 @@ struct Sums {
     brier: CompensatedSum,
     entropy: CompensatedSum,
     kl: CompensatedSum,
-    /// Per bin: [weight, Σ weight·confidence, Σ weight·hit].
-    bins: Cells<3>,
+    /// Per bin: [weight, Σ weight·confidence, Σ weight·hit, count].
+    bins: Cells<4>,
     /// Per class: [support, predicted, true positives, Σ weight·loss].
     per_class: Cells<4>,
     /// Per (label, predicted) pair, row-major, when the classes are few enough.
@@ -295,6 +367,10 @@ struct Sums {
     /// Per (class, bin of that class's probability): [weight, Σ weight·p, Σ weight·y], when
     /// classes × bins are few enough.
     classwise: Option<Cells<3>>,
+    /// Every sample's confidence, for the equal-mass bins.
+    kept: Option<Kept>,
+    /// The bootstrap replicates' running sums.
+    replicates: Option<Replicates>,
 }
 
 /// Sums per cell (a confidence bin, a class): dense for the evaluator's totals; for a block
@@ -362,8 +438,13 @@ impl<const N: usize> Cells<N> {
 
 impl Sums {
     /// The evaluator's totals: dense cells.
-    fn new(bins: usize, classes: usize, classwise: bool) -> Sums {
+    fn new(options: &Options, classes: usize) -> Sums {
+        let (bins, classwise) = (options.bins, options.classwise);
         Sums {
+            kept: options.adaptive.then(Kept::default),
+            replicates: options
+                .bootstrap
+                .map(|(r, seed)| Replicates::new(r, seed, bins)),
             bins: Cells::dense(bins),
             per_class: Cells::dense(classes),
             confusion: (classes <= MAX_CONFUSION_CLASSES).then(|| Cells::dense(classes * classes)),
@@ -374,8 +455,13 @@ impl Sums {
     }
 
     /// The sums of a block of `rows` rows (one bin entry and two class entries a row).
-    fn for_block(bins: usize, classes: usize, rows: usize, classwise: bool) -> Sums {
+    fn for_block(options: &Options, classes: usize, rows: usize) -> Sums {
+        let (bins, classwise) = (options.bins, options.classwise);
         Sums {
+            kept: options.adaptive.then(Kept::default),
+            replicates: options
+                .bootstrap
+                .map(|(r, seed)| Replicates::new(r, seed, bins)),
             bins: Cells::for_block(bins, rows),
             per_class: Cells::for_block(classes, 2 * rows),
             confusion: (classes <= MAX_CONFUSION_CLASSES)
@@ -414,6 +500,12 @@ impl Sums {
         if let (Some(mine), Some(theirs)) = (self.classwise.as_mut(), other.classwise) {
             mine.merge(theirs);
         }
+        if let (Some(mine), Some(theirs)) = (self.kept.as_mut(), other.kept) {
+            mine.merge(theirs);
+        }
+        if let (Some(mine), Some(theirs)) = (self.replicates.as_mut(), other.replicates) {
+            mine.merge(&theirs);
+        }
     }
 }
 
@@ -449,6 +541,16 @@ impl Evaluator {
                 value: 0.0,
                 expected: "must be at least 1",
             });
+        }
+        if let Some((replicates, _)) = options.bootstrap {
+            let cells = replicates.saturating_mul(4 + 4 * options.bins);
+            if replicates < 2 || cells > MAX_BOOTSTRAP_CELLS {
+                return Err(Error::InvalidParameter {
+                    name: "bootstrap replicates",
+                    value: replicates as f64,
+                    expected: "at least 2, and replicates × (bins + 1) at most 2^20",
+                });
+            }
         }
         let z = options.zero_division;
         if !(z == 0.0 || z == 1.0 || z.is_nan()) {
@@ -519,7 +621,7 @@ impl Evaluator {
         });
         if self.width == 0 {
             self.width = width;
-            self.sums = Sums::new(self.options.bins, classes, self.options.classwise);
+            self.sums = Sums::new(&self.options, classes);
         }
         if width != self.width {
             return Err(Error::ShapeMismatch {
@@ -543,6 +645,14 @@ impl Evaluator {
         }
         if let Some(w) = weights {
             crate::layout::ensure_same_shape("weights", &[n], &[w.len()])?;
+        }
+        if self.options.adaptive && self.rows + n > MAX_ADAPTIVE_SAMPLES {
+            return Err(Error::Unsuitable {
+                reason: format!(
+                    "the adaptive calibration error keeps every sample's confidence: at most \
+                     {MAX_ADAPTIVE_SAMPLES} samples, and there are more"
+                ),
+            });
         }
         let chunk = ChunkRows {
             pred,
@@ -600,33 +710,60 @@ impl Evaluator {
         }
         let log_loss = sums.loss.value() / total;
         let variance = sums.loss_m2 / sums.loss_weight;
-        let mut ece = 0.0;
-        let mut mce: f64 = 0.0;
         let nbins = self.options.bins;
-        let bins: Vec<Bin> = sums
-            .bins
-            .into_dense()
-            .into_iter()
+        let cells = sums.bins.into_dense();
+        let (ece, mce, l2_ece_debiased) = calibration_errors(&cells, total);
+        let bins: Vec<Bin> = cells
+            .iter()
             .enumerate()
-            .map(|(j, [bw, conf, acc])| {
+            .map(|(j, &[bw, conf, acc, count])| {
                 let (confidence, accuracy) = if bw > 0.0 {
                     (conf / bw, acc / bw)
                 } else {
                     (f64::NAN, f64::NAN)
                 };
-                if bw > 0.0 {
-                    let gap = (accuracy - confidence).abs();
-                    ece += bw / total * gap;
-                    mce = mce.max(gap);
-                }
                 Bin {
                     lower: j as f64 / nbins as f64,
+                    upper: (j + 1) as f64 / nbins as f64,
                     weight: bw,
+                    count: count as u64,
                     confidence,
                     accuracy,
                 }
             })
             .collect();
+        let sorted = sums.kept.map(Kept::sorted);
+        let adaptive = sorted.as_ref().map(|sorted| {
+            let bins = sorted.bins(nbins);
+            let cells: Vec<[f64; 4]> = bins
+                .iter()
+                .map(|b| {
+                    [
+                        b.weight,
+                        b.confidence * b.weight,
+                        b.accuracy * b.weight,
+                        b.count as f64,
+                    ]
+                })
+                .collect();
+            let (ece, mce, l2_ece_debiased) = calibration_errors(&cells, total);
+            Calibration {
+                ece,
+                mce,
+                l2_ece_debiased,
+                bins,
+            }
+        });
+        let bootstrap = sums.replicates.as_ref().map(|replicates| {
+            let seed = self.options.bootstrap.map_or(0, |(_, s)| s);
+            match &sorted {
+                Some(sorted) => {
+                    let each = |r: usize| sorted.replicate(nbins, seed, r);
+                    replicates.finish(Some(&each))
+                }
+                None => replicates.finish(None),
+            }
+        });
         let zero_division = self.options.zero_division;
         let dense = sums.per_class.into_dense();
         let counts: Vec<ClassCounts> = dense
@@ -678,6 +815,9 @@ impl Evaluator {
             brier: sums.brier.value() / total,
             ece,
             mce,
+            l2_ece_debiased,
+            adaptive,
+            bootstrap,
             classwise_ece,
             mean_entropy: sums.entropy.value() / total,
             mean_kl: sums.kl.value() / total,
@@ -697,12 +837,7 @@ impl<T: Float> ChunkRows<'_, '_, '_, '_, T> {
     /// The sums over rows `range` of the chunk.
     fn block(&self, range: std::ops::Range<usize>) -> Result<Sums, Error> {
         let classes = self.classes;
-        let mut sums = Sums::for_block(
-            self.options.bins,
-            classes,
-            range.len(),
-            self.options.classwise,
-        );
+        let mut sums = Sums::for_block(self.options, classes, range.len());
         let mut row = Scratch {
             log_p: vec![0.0; classes],
             p: vec![0.0; classes],
@@ -755,7 +890,14 @@ impl<T: Float> ChunkRows<'_, '_, '_, '_, T> {
                     None
                 }
             };
-            add_row(&mut sums, &row, truth, weight, self.binary, self.options);
+            add_row(
+                &mut sums,
+                &row,
+                (truth, global),
+                weight,
+                self.binary,
+                self.options,
+            );
         }
         Ok(sums)
     }
@@ -905,7 +1047,7 @@ fn exp_row(x: &mut [f64]) {
 fn add_row(
     sums: &mut Sums,
     row: &Scratch,
-    class: Option<usize>,
+    (class, global): (Option<usize>, usize),
     weight: f64,
     binary: bool,
     options: &Options,
@@ -952,7 +1094,21 @@ fn add_row(
     let confidence = p[guess];
     let slot = ((confidence * bins as f64) as usize).min(bins - 1);
     sums.bins
-        .add(slot, [weight, weight * confidence, weight * hit]);
+        .add(slot, [weight, weight * confidence, weight * hit, 1.0]);
+    if let Some(kept) = sums.kept.as_mut() {
+        kept.push(confidence, weight, hit > 0.0);
+    }
+    if let Some(replicates) = sums.replicates.as_mut() {
+        replicates.add(&Sample {
+            row: global as u64,
+            weight,
+            loss: ce,
+            hit,
+            brier,
+            bin: slot,
+            confidence,
+        });
+    }
     sums.per_class
         .add(truth, [weight, 0.0, weight * hit, weight * ce]);
     sums.per_class.add(guess, [0.0, weight, 0.0, 0.0]);

@@ -1,6 +1,8 @@
 //! Evaluating a classifier's predictions: log-loss (cross-entropy) with its standard error,
 //! perplexity, accuracy and top-k accuracy, Brier score, calibration (ECE and MCE over
-//! equal-width confidence bins, as Guo et al. 2017), mean predictive entropy, mean KL from the
+//! equal-width confidence bins, as Guo et al. 2017; the debiased L2 calibration error of
+//! Kumar et al. 2019; opt-in: classwise ECE, equal-mass bins, and Poisson-bootstrap 95 %
+//! intervals of every calibration and loss metric), mean predictive entropy, mean KL from the
 //! label distribution, per-class precision, recall, F1 and log-loss with their macro,
 //! weighted and micro averages (scikit-learn's definitions, `zero_division` included), and the
 //! confusion matrix; and temperature scaling ([`fit_temperature`]), the calibration that
@@ -32,11 +34,15 @@
 //! within [`Options::tolerance`] (1e-4) unless [`Options::normalize`] is set, and probabilities
 //! are clipped only when [`Options::clip`] says so, to [ε, 1 − ε] without renormalising.
 
+mod adaptive;
+mod bootstrap;
 mod classification;
 mod metrics;
 mod ranking;
 mod temperature;
 
+pub use adaptive::MAX_ADAPTIVE_SAMPLES;
+pub use bootstrap::{Bootstrap, Interval, MAX_BOOTSTRAP_CELLS};
 pub use classification::Prf;
 pub use ranking::{ranking, Ranking, MAX_RANKING_SCORES};
 pub use temperature::{
@@ -44,6 +50,6 @@ pub use temperature::{
 };
 
 pub use metrics::{
-    evaluate, Bin, ClassReport, Evaluator, Labels, Options, Predictions, Report, MAX_BINS,
-    MAX_CLASSWISE_CELLS, MAX_CONFUSION_CLASSES, MAX_WEIGHT,
+    evaluate, Bin, Calibration, ClassReport, Evaluator, Labels, Options, Predictions, Report,
+    MAX_BINS, MAX_CLASSWISE_CELLS, MAX_CONFUSION_CLASSES, MAX_WEIGHT,
 };
