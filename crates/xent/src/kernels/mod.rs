@@ -21,10 +21,13 @@ mod divergence;
 pub(crate) mod drive;
 pub(crate) mod fused_ce;
 pub(crate) mod fused_softmax;
+mod gather;
 mod gemm;
+mod huge;
 mod row_max;
 pub(crate) mod simd;
 mod sum;
+mod team;
 pub(crate) mod tiling;
 
 pub(crate) use ce_rows::{cross_entropy_rows, CeSpec, CeTargets};
@@ -34,9 +37,12 @@ pub(crate) use divergence::{
 };
 pub use drive::Par;
 pub(crate) use drive::{for_blocks, threads, RowIo, Wide};
+pub(crate) use gather::gather_rows;
 pub(crate) use gemm::matmul;
+pub(crate) use huge::HugeBuffer;
 pub(crate) use row_max::{row_max, RowMax};
 pub(crate) use sum::{compensated_sum, CompensatedSum};
+pub(crate) use team::with_team;
 
 use crate::Float;
 

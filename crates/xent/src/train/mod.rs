@@ -30,6 +30,7 @@
 mod dataset;
 mod model;
 mod report;
+mod rows;
 mod sgd;
 
 pub use dataset::{Dataset, Names, Scaling, Split, Targets, MAX_INFERRED_CLASSES};

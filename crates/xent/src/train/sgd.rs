@@ -3,12 +3,14 @@
 use super::dataset::{Dataset, Targets};
 use super::model::{Model, ModelKind};
 use super::report::{EpochReport, Score};
-use crate::kernels::{for_blocks, matmul, threads, Par};
+use super::rows::FeatureRows;
+use crate::kernels::{matmul, threads, with_team};
 use crate::layout::argmax;
 use crate::loss::{BceWithLogits, CrossEntropy, Mse};
 use crate::rng::SplitMix64;
 use crate::{Error, Reduction};
 use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// Minibatch SGD with momentum and weight decay, defined as PyTorch's `optim.SGD`:
@@ -231,7 +233,7 @@ impl Sgd {
         // The model owns its scaling: the data comes raw and is scaled here, once (borrowed
         // as it is when the scaling is none), so that no caller can scale twice or not at all.
         let scaling = model.scaling.clone();
-        let train = &*scaling.scaled(train)?;
+        let features = FeatureRows::new(train, &scaling)?;
         let test = test.map(|t| scaling.scaled(t)).transpose()?;
         let head = Head::new(model.kind, &train.targets)?;
         let n = train.len();
@@ -251,7 +253,9 @@ impl Sgd {
                            values: use a smaller batch",
             });
         }
-        let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(part, d, k)).collect();
+        let workers: Vec<Mutex<Worker>> = (0..threads)
+            .map(|_| Mutex::new(Worker::new(part, d, k)))
+            .collect();
         let mut grad_w = Array2::<f32>::zeros((d, k));
         let mut grad_b = Array1::<f32>::zeros(k);
         let mut velocity_w = Array2::<f32>::zeros((d, k));
@@ -265,92 +269,97 @@ impl Sgd {
             epoch: 0,
             parameters: None,
         };
-        for epoch in 1..=self.epochs {
-            let start = Instant::now();
-            rng.shuffle(&mut order);
-            let (mut loss_sum, mut metric_sum) = (0.0f64, 0.0f64);
-            for (batch, rows) in order.chunks(b).enumerate() {
-                let m = rows.len();
-                let parts: Vec<&[usize]> = rows.chunks(part).collect();
-                let model_ref: &Model = model;
-                // One part per worker, on the kernels' row driver (a single part runs on the
-                // calling thread).
-                let results = for_blocks(
-                    (&mut workers[..parts.len()], parts.as_slice()),
-                    parts.len(),
-                    1,
-                    Par::default(),
-                    || (),
-                    |_, _, (w, rows): (&mut [Worker], &[&[usize]])| {
-                        w[0].run(rows[0], train, model_ref, &head)
-                    },
-                );
-                let (mut batch_loss, mut batch_metric) = (0.0, 0.0);
-                for r in results {
-                    let (l, m) = r?;
-                    batch_loss += l;
-                    batch_metric += m;
-                }
-                if !batch_loss.is_finite() {
-                    return Err(Error::Diverged {
-                        epoch,
-                        batch: batch + 1,
-                        loss: batch_loss / m as f64,
+        // The batches' parts run on a team of threads that spin between batches (see
+        // kernels::team): an epoch is hundreds of steps of ~100 µs.
+        with_team(threads, |team| -> Result<(), Error> {
+            for epoch in 1..=self.epochs {
+                let start = Instant::now();
+                rng.shuffle(&mut order);
+                let (mut loss_sum, mut metric_sum) = (0.0f64, 0.0f64);
+                for (batch, rows) in order.chunks(b).enumerate() {
+                    let m = rows.len();
+                    let parts: Vec<&[usize]> = rows.chunks(part).collect();
+                    let model_ref: &Model = model;
+                    // One part per thread of the team (the last batch may have fewer parts).
+                    team.run(&|t| {
+                        if let Some(rows) = parts.get(t) {
+                            let mut w = lock(&workers[t]);
+                            let result = w.run(rows, &features, model_ref, &head);
+                            w.result = Some(result);
+                        }
+                    });
+                    let (mut batch_loss, mut batch_metric) = (0.0, 0.0);
+                    for w in &workers[..parts.len()] {
+                        let (l, m) = lock(w).result.take().expect("every part ran")?;
+                        batch_loss += l;
+                        batch_metric += m;
+                    }
+                    if !batch_loss.is_finite() {
+                        return Err(Error::Diverged {
+                            epoch,
+                            batch: batch + 1,
+                            loss: batch_loss / m as f64,
+                        });
+                    }
+                    loss_sum += batch_loss;
+                    metric_sum += batch_metric;
+                    // The workers hold gradients of the batch's summed loss; the mean's is 1/m that.
+                    {
+                        let first = lock(&workers[0]);
+                        grad_w.assign(&first.grad_w);
+                        grad_b.assign(&first.grad_b);
+                    }
+                    for w in &workers[1..parts.len()] {
+                        let w = lock(w);
+                        grad_w += &w.grad_w;
+                        grad_b += &w.grad_b;
+                    }
+                    let scale = 1.0 / m as f32;
+                    self.update(
+                        model.weights.view_mut(),
+                        grad_w.view(),
+                        velocity_w.view_mut(),
+                        scale,
+                    );
+                    self.update(
+                        model.bias.view_mut().insert_axis(Axis(1)),
+                        grad_b.view().insert_axis(Axis(1)),
+                        velocity_b.view_mut().insert_axis(Axis(1)),
+                        scale,
+                    );
+                    observe(Progress::Batch {
+                        done: (epoch - 1) * batches_per_epoch + batch + 1,
+                        total: self.epochs * batches_per_epoch,
                     });
                 }
-                loss_sum += batch_loss;
-                metric_sum += batch_metric;
-                // The workers hold gradients of the batch's summed loss; the mean's is 1/m that.
-                grad_w.assign(&workers[0].grad_w);
-                grad_b.assign(&workers[0].grad_b);
-                for w in &workers[1..parts.len()] {
-                    grad_w += &w.grad_w;
-                    grad_b += &w.grad_b;
-                }
-                let scale = 1.0 / m as f32;
-                self.update(
-                    model.weights.view_mut(),
-                    grad_w.view(),
-                    velocity_w.view_mut(),
-                    scale,
-                );
-                self.update(
-                    model.bias.view_mut().insert_axis(Axis(1)),
-                    grad_b.view().insert_axis(Axis(1)),
-                    velocity_b.view_mut().insert_axis(Axis(1)),
-                    scale,
-                );
-                observe(Progress::Batch {
-                    done: (epoch - 1) * batches_per_epoch + batch + 1,
-                    total: self.epochs * batches_per_epoch,
-                });
-            }
-            let seconds = start.elapsed().as_secs_f64();
-            let test = match &test {
-                Some(t) => Some(score_scaled(model, t)?),
-                None => None,
-            };
-            let report = EpochReport {
-                epoch,
-                train: Score::new(model.kind, loss_sum / n as f64, metric_sum / n as f64),
-                test,
-                seconds,
-            };
-            observe(Progress::Epoch(&report));
-            let loss = report.test.map(|t| t.loss);
-            reports.push(report);
-            if let (Some(patience), Some(loss)) = (self.patience, loss) {
-                if loss < best.loss {
-                    best = Best {
-                        loss,
-                        epoch,
-                        parameters: Some((model.weights.clone(), model.bias.clone())),
-                    };
-                } else if epoch - best.epoch >= patience {
-                    break;
+                let seconds = start.elapsed().as_secs_f64();
+                let test = match &test {
+                    Some(t) => Some(score_scaled(model, t)?),
+                    None => None,
+                };
+                let report = EpochReport {
+                    epoch,
+                    train: Score::new(model.kind, loss_sum / n as f64, metric_sum / n as f64),
+                    test,
+                    seconds,
+                };
+                observe(Progress::Epoch(&report));
+                let loss = report.test.map(|t| t.loss);
+                reports.push(report);
+                if let (Some(patience), Some(loss)) = (self.patience, loss) {
+                    if loss < best.loss {
+                        best = Best {
+                            loss,
+                            epoch,
+                            parameters: Some((model.weights.clone(), model.bias.clone())),
+                        };
+                    } else if epoch - best.epoch >= patience {
+                        break;
+                    }
                 }
             }
-        }
+            Ok(())
+        })?;
         if let Some((weights, bias)) = best.parameters {
             model.weights = weights;
             model.bias = bias;
@@ -385,6 +394,13 @@ struct Worker {
     z: Array2<f32>,
     grad_w: Array2<f32>,
     grad_b: Array1<f32>,
+    /// The last part's (summed loss, summed metric).
+    result: Option<Result<(f64, f64), Error>>,
+}
+
+/// A worker's lock: only its own thread takes it during a step, the caller between steps.
+fn lock(w: &Mutex<Worker>) -> std::sync::MutexGuard<'_, Worker> {
+    w.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Worker {
@@ -394,6 +410,7 @@ impl Worker {
             z: Array2::zeros((rows, k)),
             grad_w: Array2::zeros((d, k)),
             grad_b: Array1::zeros(k),
+            result: None,
         }
     }
 
@@ -401,19 +418,12 @@ impl Worker {
     fn run(
         &mut self,
         rows: &[usize],
-        train: &Dataset,
+        features: &FeatureRows<'_>,
         model: &Model,
         head: &Head<'_>,
     ) -> Result<(f64, f64), Error> {
         let m = rows.len();
-        for (r, &i) in rows.iter().enumerate() {
-            let src = train.features.row(i);
-            let mut dst = self.x.row_mut(r);
-            match (src.as_slice(), dst.as_slice_mut()) {
-                (Some(s), Some(d)) => d.copy_from_slice(s),
-                _ => dst.assign(&src),
-            }
-        }
+        features.gather(rows, self.x.view_mut());
         let x = self.x.slice(s![..m, ..]);
         let mut z = self.z.slice_mut(s![..m, ..]);
         matmul(x, model.weights.view(), z.view_mut(), false);
@@ -421,8 +431,10 @@ impl Worker {
             row += &model.bias;
         }
         let result = head.measure(z.view_mut(), rows, true)?;
-        // z now holds d(Σ loss)/dz: ∇W = xᵀ·dz, ∇b = Σ_rows dz.
-        matmul(x.t(), z.view(), self.grad_w.view_mut(), false);
+        // z now holds d(Σ loss)/dz: ∇W = xᵀ·dz, ∇b = Σ_rows dz. The product is taken as
+        // ∇Wᵀ = dzᵀ·x, so that its long dimension (the features) is the gemm's n, over which
+        // the microkernel streams, and its short one (the classes) the m it pads.
+        matmul(z.t(), x, self.grad_w.view_mut().reversed_axes(), false);
         self.grad_b.fill(0.0);
         for row in z.rows() {
             self.grad_b += &row;

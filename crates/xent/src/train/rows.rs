@@ -1,0 +1,163 @@
+//! The training features as the epochs gather them into batches. An epoch of minibatch SGD
+//! on Fashion-MNIST reads every one of the 60000 × 784 features once in shuffled rows: as
+//! `f32` that is 188 MB per epoch, more than the two matrix products cost. Pixels and counts
+//! are integers in 0..=255, so when every raw feature is one they are kept as bytes (47 MB)
+//! and scaled as each batch is gathered, with the same arithmetic as
+//! [`Scaling::apply`], so the batches are bit for bit those of the `f32` path.
+
+use super::dataset::{Dataset, Scaling};
+use crate::kernels::{gather_rows, HugeBuffer};
+use crate::Error;
+use ndarray::{Array2, ArrayViewMut2};
+use std::borrow::Cow;
+
+/// The rows an epoch gathers from.
+pub(crate) enum FeatureRows<'a> {
+    /// Scaled `f32` features.
+    Floats(Cow<'a, Array2<f32>>),
+    /// Raw features that are all integers in 0..=255, and the scaling to apply: through a
+    /// table of the 256 scaled values when the scaling is the same for every column (exact,
+    /// and no division per element), else per column.
+    Bytes {
+        raw: HugeBuffer<u8>,
+        table: Option<Box<[f32; 256]>>,
+        scaling: Scaling,
+    },
+}
+
+impl<'a> FeatureRows<'a> {
+    /// Bytes when every feature is an integer in 0..=255, else the scaled features (borrowed
+    /// when the scaling is none).
+    pub(crate) fn new(data: &'a Dataset, scaling: &Scaling) -> Result<FeatureRows<'a>, Error> {
+        let features = &data.features;
+        // -0.0 is left to the float path: as a byte it would come back +0.0.
+        let is_byte = |v: &f32| {
+            (0.0..=255.0).contains(v) && f32::from(*v as u8) == *v && !v.is_sign_negative()
+        };
+        // One pass: bytes are written as they are checked, and given up at the first value
+        // that is not one.
+        let mut raw = HugeBuffer::zeroed(features.len());
+        let all_bytes = raw.iter_mut().zip(features.iter()).all(|(b, v)| {
+            *b = *v as u8;
+            is_byte(v)
+        });
+        if all_bytes {
+            let table = match scaling {
+                Scaling::Standardize { mean, .. } => {
+                    let columns = [features.ncols()];
+                    crate::layout::ensure_same_shape("features", &[mean.len()], &columns)?;
+                    None
+                }
+                Scaling::None => Some(Box::new(std::array::from_fn(|i| i as f32))),
+                Scaling::Divide { by } => Some(Box::new(std::array::from_fn(|i| i as f32 / by))),
+            };
+            return Ok(FeatureRows::Bytes {
+                raw,
+                table,
+                scaling: scaling.clone(),
+            });
+        }
+        drop(raw);
+        Ok(match scaling {
+            Scaling::None => FeatureRows::Floats(Cow::Borrowed(features)),
+            _ => {
+                let mut copy = features.clone();
+                scaling.apply(&mut copy)?;
+                FeatureRows::Floats(Cow::Owned(copy))
+            }
+        })
+    }
+
+    /// Copies rows `rows`, scaled, into the first `rows.len()` rows of `out`.
+    pub(crate) fn gather(&self, rows: &[usize], mut out: ArrayViewMut2<'_, f32>) {
+        let width = out.ncols();
+        let out = out
+            .as_slice_mut()
+            .expect("batch buffers are contiguous rows");
+        match self {
+            FeatureRows::Floats(features) => match features.as_slice() {
+                Some(src) => gather_rows(src, width, rows, out, |d, s| d.copy_from_slice(s)),
+                None => {
+                    for (r, &i) in rows.iter().enumerate() {
+                        let dst = &mut out[r * width..(r + 1) * width];
+                        dst.iter_mut()
+                            .zip(features.row(i))
+                            .for_each(|(d, &s)| *d = s);
+                    }
+                }
+            },
+            FeatureRows::Bytes {
+                raw,
+                table,
+                scaling,
+            } => {
+                let src = &raw[..];
+                // Scaling::apply's operations: tabled, or element by element.
+                match (table, scaling) {
+                    (Some(table), _) => gather_rows(src, width, rows, out, |d, s| {
+                        d.iter_mut()
+                            .zip(s)
+                            .for_each(|(d, &s)| *d = table[usize::from(s)])
+                    }),
+                    (None, Scaling::Standardize { mean, std }) => {
+                        gather_rows(src, width, rows, out, |d, s| {
+                            for (((d, &s), m), sd) in d.iter_mut().zip(s).zip(mean).zip(std) {
+                                *d = (f32::from(s) - m) / sd;
+                            }
+                        })
+                    }
+                    (None, other) => unreachable!("{other:?} is tabled"),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::Targets;
+
+    #[test]
+    fn bytes_gather_the_batches_of_the_scaled_floats_bit_for_bit() {
+        let raw = Array2::from_shape_fn((6, 5), |(i, j)| ((i * 37 + j * 101) % 256) as f32);
+        let data = Dataset::new(
+            "t",
+            raw.clone(),
+            Targets::Classes {
+                labels: vec![0, 1, 0, 1, 0, 1],
+                classes: 2,
+            },
+        )
+        .unwrap();
+        for scaling in [
+            Scaling::None,
+            Scaling::Divide { by: 255.0 },
+            Scaling::standardize(&raw),
+        ] {
+            let rows = FeatureRows::new(&data, &scaling).unwrap();
+            assert!(matches!(rows, FeatureRows::Bytes { .. }));
+            let mut expected = raw.clone();
+            scaling.apply(&mut expected).unwrap();
+            let pick = [4, 0, 5, 2];
+            let mut out = Array2::zeros((4, 5));
+            rows.gather(&pick, out.view_mut());
+            for (r, &i) in pick.iter().enumerate() {
+                let same = out
+                    .row(r)
+                    .iter()
+                    .zip(expected.row(i))
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{scaling:?}: row {i}");
+            }
+        }
+        // A feature that is not a byte keeps the float path.
+        let mut fractional = raw.clone();
+        fractional[[3, 2]] = 0.5;
+        let data = Dataset::new("t", fractional, data.targets.clone()).unwrap();
+        assert!(matches!(
+            FeatureRows::new(&data, &Scaling::None).unwrap(),
+            FeatureRows::Floats(_)
+        ));
+    }
+}
