@@ -699,6 +699,11 @@ pub struct EvalArgs {
     /// scikit-learn's): exact, from every score kept and sorted (at most 2^24 rows × classes).
     #[arg(long)]
     pub auc: bool,
+    /// ROC-AUC and average precision streamed instead, over this many equal-width bins of
+    /// each class's probability (implies --auc; memory classes × bins, no limit on rows; the
+    /// report gives how far the ROC-AUC may be from the exact one).
+    #[arg(long, value_parser = bounded(1, limits::MAX_BINS))]
+    pub auc_bins: Option<usize>,
     /// The precision, recall or F1 of a class with nothing to divide by: 0, 1 or nan (as
     /// scikit-learn's zero_division; nan leaves the class out of the averages).
     #[arg(long, default_value = "0", value_parser = parse_zero_division)]

@@ -5,20 +5,37 @@ use std::path::Path;
 use xent::eval::Bin;
 use xent::train::{EpochReport, Metric};
 
-/// Two panels side by side: training and test loss, and training and test accuracy (MSE for
-/// regression), against the epoch. SVG or PNG, by the file's extension.
-pub fn training_curves(path: &Path, reports: &[EpochReport]) -> Result<(), String> {
+/// What the curves of the held-out set are called, and the epoch whose model was kept.
+pub struct Watched<'a> {
+    /// "test", or "validation" with early stopping.
+    pub name: &'a str,
+    /// With early stopping, the epoch of the least validation loss (marked on both panels).
+    pub kept: Option<usize>,
+}
+
+/// Two panels side by side: training and held-out loss, and training and held-out accuracy
+/// (MSE for regression), against the epoch. SVG or PNG, by the file's extension.
+pub fn training_curves(
+    path: &Path,
+    reports: &[EpochReport],
+    watched: &Watched<'_>,
+) -> Result<(), String> {
     let png = check_extension(path)?;
     register_font()?;
     if png {
         write_png(path, |temp| {
-            draw(BitMapBackend::new(temp, SIZE).into_drawing_area(), reports)
+            draw(
+                BitMapBackend::new(temp, SIZE).into_drawing_area(),
+                reports,
+                watched,
+            )
         })
     } else {
         let mut svg = String::new();
         draw(
             SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
             reports,
+            watched,
         )
         .map_err(|e| cannot_write(path, &e))?;
         write_svg(path, &svg)
@@ -100,6 +117,7 @@ fn register_font() -> Result<(), String> {
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     reports: &[EpochReport],
+    watched: &Watched<'_>,
 ) -> Result<(), String> {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (left, right) = root.split_horizontally(500);
@@ -114,7 +132,7 @@ fn draw<DB: DrawingBackend>(
         &[
             ("train", reports.iter().map(|r| r.train.loss).collect()),
             (
-                "test",
+                watched.name,
                 reports
                     .iter()
                     .filter_map(|r| r.test)
@@ -122,6 +140,7 @@ fn draw<DB: DrawingBackend>(
                     .collect(),
             ),
         ],
+        watched.kept,
     )?;
     panel(
         &right,
@@ -137,7 +156,7 @@ fn draw<DB: DrawingBackend>(
                 reports.iter().map(|r| r.train.metric.value()).collect(),
             ),
             (
-                "test",
+                watched.name,
                 reports
                     .iter()
                     .filter_map(|r| r.test)
@@ -145,6 +164,7 @@ fn draw<DB: DrawingBackend>(
                     .collect(),
             ),
         ],
+        watched.kept,
     )?;
     root.present().map_err(|e| e.to_string())
 }
@@ -154,6 +174,7 @@ fn panel<DB: DrawingBackend>(
     title: &str,
     epochs: &[f64],
     series: &[(&str, Vec<f64>)],
+    kept: Option<usize>,
 ) -> Result<(), String> {
     let values = series
         .iter()
@@ -193,6 +214,20 @@ fn panel<DB: DrawingBackend>(
             .map_err(|e| e.to_string())?
             .label(*name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour));
+    }
+    if let Some(epoch) = kept {
+        let grey = RGBColor(90, 90, 90);
+        let x = epoch as f64;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x, lo - pad), (x, hi + pad)],
+                6,
+                4,
+                grey.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(format!("kept (epoch {epoch})"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
     }
     chart
         .configure_series_labels()

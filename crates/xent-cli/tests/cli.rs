@@ -1336,6 +1336,27 @@ fn train_predict_proba_and_eval_chain_on_iris() {
     let auc = ranked["roc_auc"]["macro"].as_f64().unwrap();
     assert!(auc > 0.99 && auc <= 1.0, "{ranked}");
     assert_eq!(ranked["roc_auc"]["per_class"].as_array().unwrap().len(), 3);
+    // Streamed over bins instead: within the bound it reports of the exact value.
+    let binned: serde_json::Value = serde_json::from_str(&ok(&[
+        "eval",
+        "--pred",
+        p,
+        "--labels",
+        data,
+        "--label-column",
+        "-1",
+        "--auc-bins",
+        "100",
+        "--json",
+    ]))
+    .unwrap();
+    let bound = binned["roc_auc_error_bound"].as_f64().unwrap();
+    let approx = binned["roc_auc"]["macro"].as_f64().unwrap();
+    assert!(
+        (approx - auc).abs() <= bound + 1e-12 && bound < 0.05,
+        "{binned}"
+    );
+    assert!(ranked.get("roc_auc_error_bound").is_none());
     assert!(ranked["average_precision"]["weighted"].as_f64().unwrap() > 0.98);
     // The same model's logits give the same report, from NPY with --from-logits.
     let o = xent(&[

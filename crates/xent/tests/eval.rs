@@ -990,3 +990,58 @@ fn bootstrap_intervals_are_the_same_for_any_chunking_and_cover_the_estimate() {
     assert!(Evaluator::new(Options::new().bootstrap(1 << 20, 0)).is_err());
     assert!(Evaluator::new(Options::new().bootstrap(1, 0)).is_err());
 }
+
+#[test]
+fn binned_ranking_stays_within_its_bound_of_the_exact_one_and_streams() {
+    use xent::eval::{ranking, BinnedRanking};
+    // 3000 samples of 4 classes, scores on a grid of 1/1000 (so bins of 1/50 hold ties).
+    let n = 3000;
+    let raw = ndarray::Array2::from_shape_fn((n, 4), |(i, k)| {
+        1.0 + ((i * 7919 + k * 104_729) % 1000) as f64 / 1000.0 + if k == i % 4 { 0.6 } else { 0.0 }
+    });
+    let p = &raw / &raw.sum_axis(ndarray::Axis(1)).insert_axis(ndarray::Axis(1));
+    let y: Vec<usize> = (0..n)
+        .map(|i| if i % 7 == 0 { (i + 1) % 4 } else { i % 4 })
+        .collect();
+    let w: Vec<f64> = (0..n).map(|i| 0.5 + (i % 3) as f64).collect();
+    let exact = ranking(p.view(), &y, Some(&w)).unwrap();
+    assert_eq!(exact.roc_auc_error_bound, 0.0);
+    for bins in [10, 50, 1000] {
+        // Pushed in chunks: the same as at once.
+        let mut binned = BinnedRanking::new(4, bins).unwrap();
+        for start in (0..n).step_by(700) {
+            let end = (start + 700).min(n);
+            binned
+                .push(
+                    p.slice(ndarray::s![start..end, ..]),
+                    &y[start..end],
+                    Some(&w[start..end]),
+                )
+                .unwrap();
+        }
+        let approx = binned.finish();
+        assert!(approx.roc_auc_error_bound > 0.0 && approx.roc_auc_error_bound < 0.5);
+        for (a, e) in approx.roc_auc.iter().zip(&exact.roc_auc) {
+            assert!(
+                (a - e).abs() <= approx.roc_auc_error_bound + 1e-12,
+                "{bins}: {a} {e}"
+            );
+        }
+    }
+    // More bins, a tighter bound.
+    let bound = |bins| {
+        let mut b = BinnedRanking::new(4, bins).unwrap();
+        b.push(p.view(), &y, Some(&w)).unwrap();
+        b.finish().roc_auc_error_bound
+    };
+    assert!(bound(1000) < bound(50) && bound(50) < bound(10));
+    // Scores outside [0, 1] are refused, naming the row.
+    let mut b = BinnedRanking::new(2, 10).unwrap();
+    let err = b
+        .push(array![[0.5, 0.5], [1.5, -0.5]].view(), &[0, 1], None)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ValueOutOfRange { row: 1, .. }),
+        "{err:?}"
+    );
+}

@@ -54,6 +54,7 @@ fn eval_args(pred: &Path, labels: &Path) -> EvalArgs {
         top_k: 5,
         zero_division: 0.0,
         auc: false,
+        auc_bins: None,
         classwise_ece: false,
         adaptive_ece: false,
         bootstrap: None,

@@ -72,7 +72,10 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         .as_deref()
         .map(|w| RowInput::open("WEIGHTS", w, delimiter, Inline::Column))
         .transpose()?;
-    let mut ranking = args.auc.then(RankingInputs::default);
+    let mut ranking = (args.auc || args.auc_bins.is_some()).then(|| RankingInputs {
+        bins: args.auc_bins,
+        ..RankingInputs::default()
+    });
     let bar = progress_bar(&pred);
     // One thread reads and parses the next chunks while this one evaluates the current one
     // (over the rayon pool); two chunks in flight at most, so memory stays bounded.
@@ -179,6 +182,9 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
                 "weighted": json_number(r.roc_auc_weighted),
                 "per_class": r.roc_auc.iter().map(|&v| json_number(v)).collect::<Vec<_>>(),
             });
+            if args.auc_bins.is_some() {
+                object["roc_auc_error_bound"] = json_number(r.roc_auc_error_bound);
+            }
             object["average_precision"] = json!({
                 "macro": json_number(r.average_precision_macro),
                 "weighted": json_number(r.average_precision_weighted),
@@ -286,9 +292,16 @@ pub fn run(common: &Common, args: &EvalArgs) -> Result<String, Failure> {
         line("classwise ECE", format!("{c:.6}"));
     }
     if let Some(r) = &ranking {
+        let bound = match args.auc_bins {
+            Some(bins) => format!(
+                "   ({bins} bins: within {:.2e} of exact)",
+                r.roc_auc_error_bound
+            ),
+            None => String::new(),
+        };
         line(
             "ROC-AUC (macro, wtd)",
-            format!("{:.6}, {:.6}", r.roc_auc_macro, r.roc_auc_weighted),
+            format!("{:.6}, {:.6}{bound}", r.roc_auc_macro, r.roc_auc_weighted),
         );
         line(
             "avg precision (m, w)",
@@ -358,6 +371,9 @@ struct RankingInputs {
     width: usize,
     labels: Vec<usize>,
     weights: Vec<f64>,
+    /// With --auc-bins: the binned accumulator, which keeps no score.
+    bins: Option<usize>,
+    binned: Option<xent::eval::BinnedRanking>,
 }
 
 impl RankingInputs {
@@ -373,13 +389,18 @@ impl RankingInputs {
         let binary = x.ncols() == 1;
         let width = if binary { 2 } else { x.ncols() };
         self.width = width;
-        if (self.labels.len() + x.nrows()).saturating_mul(width) > xent::eval::MAX_RANKING_SCORES {
+        let streamed = self.bins.is_some();
+        if !streamed
+            && (self.labels.len() + x.nrows()).saturating_mul(width)
+                > xent::eval::MAX_RANKING_SCORES
+        {
             return Err(Failure::data(format!(
-                "--auc sorts every score: more than {} (rows × classes) is too many; evaluate \
-                 without --auc",
+                "--auc sorts every score: more than {} (rows × classes) is too many; stream \
+                 it over bins with --auc-bins N, or evaluate without --auc",
                 xent::eval::MAX_RANKING_SCORES
             )));
         }
+        let first = self.probabilities.len();
         for row in x.rows() {
             let mut p: Vec<f64> = row.to_vec();
             if args.from_logits {
@@ -397,6 +418,22 @@ impl RankingInputs {
                 self.probabilities.extend(p);
             }
         }
+        if let Some(bins) = self.bins {
+            // The chunk's probabilities are counted and dropped.
+            let chunk = self.probabilities.split_off(first);
+            let p = Array2::from_shape_vec((x.nrows(), width), chunk)
+                .expect("a row of probabilities per label");
+            let binned = match &mut self.binned {
+                Some(b) => b,
+                None => self.binned.insert(
+                    xent::eval::BinnedRanking::new(width, bins)
+                        .map_err(|e| Failure::usage(format!("--auc-bins: {e}")))?,
+                ),
+            };
+            return binned
+                .push(p.view(), labels, w)
+                .map_err(|e| Failure::data(format!("ROC-AUC: {e}")));
+        }
         self.labels.extend_from_slice(labels);
         match w {
             Some(w) => self.weights.extend_from_slice(w),
@@ -406,6 +443,9 @@ impl RankingInputs {
     }
 
     fn ranking(self) -> Result<xent::eval::Ranking, Failure> {
+        if let Some(binned) = self.binned {
+            return Ok(binned.finish());
+        }
         let rows = self.labels.len();
         let p = Array2::from_shape_vec((rows, self.width), self.probabilities)
             .expect("a row of probabilities per label");

@@ -126,8 +126,23 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     if let Some(path) = &args.save {
         xent::data::save_model(&model, path).map_err(compute)?;
     }
+    let best_epoch = args.patience.and_then(|_| {
+        reports
+            .iter()
+            .filter_map(|r| r.test.map(|t| (t.loss, r.epoch)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, epoch)| epoch)
+    });
+    let watched = plot::Watched {
+        name: if args.patience.is_some() {
+            "validation"
+        } else {
+            "test"
+        },
+        kept: best_epoch,
+    };
     let plotted = match &args.plot {
-        Some(path) => plot::training_curves(path, &reports).map_err(Failure::data),
+        Some(path) => plot::training_curves(path, &reports, &watched).map_err(Failure::data),
         None => Ok(()),
     };
     written?;
@@ -136,13 +151,6 @@ pub fn run(common: &Common, args: &TrainArgs, out: &mut Stdout) -> Result<(), Fa
     let test = score(&model, &split.test).map_err(compute)?;
     let per_epoch = median(reports.iter().map(|r| r.seconds).collect());
     // With --patience: the epoch whose model was kept (the least validation loss).
-    let best_epoch = args.patience.and_then(|_| {
-        reports
-            .iter()
-            .filter_map(|r| r.test.map(|t| (t.loss, r.epoch)))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, epoch)| epoch)
-    });
     if common.json {
         let mut last = Map::new();
         last.insert("final".into(), json!(true));

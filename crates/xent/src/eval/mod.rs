@@ -44,7 +44,7 @@ mod temperature;
 pub use adaptive::MAX_ADAPTIVE_SAMPLES;
 pub use bootstrap::{Bootstrap, Interval, MAX_BOOTSTRAP_CELLS};
 pub use classification::Prf;
-pub use ranking::{ranking, Ranking, MAX_RANKING_SCORES};
+pub use ranking::{ranking, BinnedRanking, Ranking, MAX_RANKING_CELLS, MAX_RANKING_SCORES};
 pub use temperature::{
     fit_temperature, fit_temperature_of, PassMeans, TemperatureFit, TemperaturePass,
 };

@@ -41,6 +41,7 @@ pub(crate) use gather::gather_rows;
 pub(crate) use gemm::matmul;
 pub(crate) use huge::HugeBuffer;
 pub(crate) use row_max::{row_max, RowMax};
+pub(crate) use simd::{bytes_divided, bytes_standardized};
 pub(crate) use sum::{compensated_sum, CompensatedSum};
 pub(crate) use team::with_team;
 

@@ -8,6 +8,7 @@
 //! On other architectures (NEON on aarch64 is part of the baseline) the portable version is
 //! what LLVM vectorises.
 
+mod bytes;
 mod divergence;
 mod lanes;
 mod math;
@@ -16,6 +17,7 @@ mod rows;
 mod stream;
 pub(crate) mod transpose;
 
+pub(crate) use bytes::{bytes_divided, bytes_standardized};
 pub(crate) use divergence::{
     cross_row, entropy_row, entropy_row_unchecked, kl_row, kl_row_unchecked, KlRow,
 };
