@@ -133,6 +133,7 @@ pub enum Command {
     #[command(after_help = CALIBRATE_EXAMPLES)]
     Calibrate(CalibrateArgs),
     /// Entropy estimated from counts or samples, with bias-corrected estimators.
+    #[command(after_help = ESTIMATE_EXAMPLES)]
     Estimate {
         #[command(subcommand)]
         what: EstimateKind,
@@ -160,12 +161,14 @@ pub enum Command {
         joint: String,
     },
     /// Shell completions on stdout: `xent completions bash > /etc/bash_completion.d/xent`.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// The manual page (roff) on stdout: `xent man > xent.1 && man ./xent.1`.
+    #[command(after_help = MAN_EXAMPLES)]
     Man,
 }
 
@@ -204,6 +207,30 @@ const CALIBRATE_EXAMPLES: &str = "Examples:\n  xent predict --model m.json --dat
 
 const BENCH_EXAMPLES: &str =
     "Examples:\n  xent bench --quick\n  xent bench --only W1,W2 --repeats 20 --threads 1";
+
+const MSE_EXAMPLES: &str = "Examples:\n  xent loss mse --pred 1,2,3 --labels 1,2,5               # 1.3333333333333333\n  xent loss mse --pred y_hat.csv --labels y.csv --reduction sum --grad dy.npy";
+
+const BCE_EXAMPLES: &str = "Examples:\n  xent loss bce --pred 0.8,0.1 --labels 1,0                # 0.16425203348601802\n  xent loss bce --pred z.csv --from-logits --labels t.csv --pos-weight 3 --grad dz.csv";
+
+const CE_EXAMPLES: &str = "Examples:\n  xent loss cross-entropy --pred 2,1,0.1 --labels 0        # 0.41703001627783354\n  xent loss cross-entropy --pred z.npy --labels y.npy --label-smoothing 0.1 --ignore-index -100\n  xent loss cross-entropy --pred z.csv --labels soft.csv --reduction none --json   # soft labels";
+
+const CCE_EXAMPLES: &str = "Examples:\n  xent loss categorical-cross-entropy --pred 0.3,0.3,0.4 --labels 0,0,1   # 0.916290731874155\n  xent loss categorical-cross-entropy --pred p.csv --labels y.csv --clip 1e-7";
+
+const NLL_EXAMPLES: &str = "Examples:\n  xent loss nll --pred -0.5,-1.2,-2.3 --labels 1          # 1.2\n  xent loss nll --pred log_p.npy --labels y.npy --class-weight 1,2,1";
+
+const KL_DIV_EXAMPLES: &str = "Examples:\n  xent loss kl-div --pred log_q.csv --labels p.csv --reduction batchmean\n  xent loss kl-div --pred log_q.csv --labels log_p.csv --log-target --grad d.npy";
+
+const FOCAL_EXAMPLES: &str = "Examples:\n  xent loss focal --pred 2,-1 --labels 1,0 --reduction none\n  xent loss focal --pred z.csv --labels t.csv --alpha 0.25 --gamma 2 --reduction mean";
+
+const ESTIMATE_EXAMPLES: &str = "Examples:\n  xent estimate entropy 4,2,3,0,2,4,0,0,2,1,1 --method all\n  xent estimate mi --samples pairs.csv --method miller-madow";
+
+const ESTIMATE_ENTROPY_EXAMPLES: &str = "Examples:\n  xent estimate entropy 4,2,3,0,2,4,0,0,2,1,1 --method all\n  xent estimate entropy --samples words.txt --method chao-shen --base 2\n  xent estimate entropy 4,12,4,5,3 --method nsb-unknown-k --bootstrap 200 --seed 1";
+
+const ESTIMATE_MI_EXAMPLES: &str = "Examples:\n  xent estimate mi counts.csv --base 2\n  xent estimate mi --samples pairs.csv --method miller-madow";
+
+const COMPLETIONS_EXAMPLES: &str = "Examples:\n  xent completions bash > ~/.local/share/bash-completion/completions/xent\n  xent completions zsh > ~/.zfunc/_xent\n  xent completions fish > ~/.config/fish/completions/xent.fish";
+
+const MAN_EXAMPLES: &str = "Examples:\n  xent man > xent.1 && man ./xent.1\n  xent man | gzip > /usr/local/share/man/man1/xent.1.gz";
 
 const LOSS_EXAMPLES: &str = "Examples:\n  xent loss cross-entropy --pred 2,1,0.1 --labels 0       # 0.41703001627783354\n  xent loss cross-entropy --pred z.csv --labels y.csv --label-smoothing 0.1 --grad dz.npy\n  xent loss bce --pred 0.8,0.1 --labels 1,0 --reduction none\n\nEvery loss takes --pred (the model's outputs) and --labels (class indices, or soft labels of\n--pred's shape); PyTorch's --input and --target are accepted too.";
 
@@ -288,6 +315,7 @@ pub struct LossCommon {
 #[derive(Debug, Subcommand)]
 pub enum LossKind {
     /// Mean squared error.
+    #[command(after_help = MSE_EXAMPLES)]
     Mse {
         /// Predictions (PyTorch's `input`; --input is accepted too).
         #[arg(
@@ -301,6 +329,7 @@ pub enum LossKind {
         common: LossCommon,
     },
     /// Binary cross-entropy on probabilities, or on logits with --from-logits.
+    #[command(after_help = BCE_EXAMPLES)]
     Bce {
         /// Probabilities (or logits with --from-logits), one column per output.
         #[arg(
@@ -329,6 +358,7 @@ pub enum LossKind {
         common: LossCommon,
     },
     /// Cross-entropy on logits (PyTorch's F.cross_entropy).
+    #[command(after_help = CE_EXAMPLES)]
     CrossEntropy {
         /// The logits, one row per sample (--logits and --input are accepted too).
         #[arg(long = "pred", value_name = "PRED", aliases = ["logits", "input"], allow_hyphen_values = true)]
@@ -357,6 +387,7 @@ pub enum LossKind {
         common: LossCommon,
     },
     /// −Σ y ln q on predicted probabilities (Keras, scikit-learn's log_loss).
+    #[command(after_help = CCE_EXAMPLES)]
     CategoricalCrossEntropy {
         /// Predicted probabilities, one row per sample (--input is accepted too).
         #[arg(
@@ -373,6 +404,7 @@ pub enum LossKind {
         common: LossCommon,
     },
     /// Negative log-likelihood on log-probabilities.
+    #[command(after_help = NLL_EXAMPLES)]
     Nll {
         /// Log-probabilities, one row per sample (--input is accepted too).
         #[arg(
@@ -397,6 +429,7 @@ pub enum LossKind {
         common: LossCommon,
     },
     /// KL-divergence loss on log-probabilities (PyTorch's F.kl_div).
+    #[command(after_help = KL_DIV_EXAMPLES)]
     KlDiv {
         /// Log-probabilities log q (--input is accepted too).
         #[arg(
@@ -413,6 +446,7 @@ pub enum LossKind {
         common: LossCommon,
     },
     /// Sigmoid focal loss on logits (torchvision's sigmoid_focal_loss).
+    #[command(after_help = FOCAL_EXAMPLES)]
     Focal {
         /// Logits (--input is accepted too).
         #[arg(
@@ -578,6 +612,7 @@ pub struct BenchArgs {
 #[derive(Debug, Subcommand)]
 pub enum EstimateKind {
     /// Entropy of the distribution behind a vector of counts (or a file of samples).
+    #[command(after_help = ESTIMATE_ENTROPY_EXAMPLES)]
     Entropy {
         /// Counts: inline, a CSV row or column, or a 1-D NPY file (zeros count as outcomes).
         #[arg(allow_hyphen_values = true, required_unless_present = "samples")]
@@ -602,6 +637,7 @@ pub enum EstimateKind {
         seed: u64,
     },
     /// Mutual information of a contingency table of counts (rows: X, columns: Y).
+    #[command(after_help = ESTIMATE_MI_EXAMPLES)]
     Mi {
         /// The table (CSV or 2-D NPY), or with --samples two columns of labels.
         #[arg(allow_hyphen_values = true, required_unless_present = "samples")]
@@ -708,4 +744,31 @@ pub struct EvalArgs {
     /// scikit-learn's zero_division; nan leaves the class out of the averages).
     #[arg(long, default_value = "0", value_parser = parse_zero_division)]
     pub zero_division: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command and subcommand a user can ask `--help` of ends it with examples that
+    /// name it.
+    #[test]
+    fn every_help_ends_with_examples_of_its_command() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in command.get_subcommands() {
+                let name = format!("{path} {}", sub.get_name());
+                let examples = sub.get_after_help().map(|h| h.to_string());
+                match examples {
+                    Some(text) if text.starts_with("Examples:") && text.contains(&name) => {}
+                    _ if sub.get_name() == "help" => {}
+                    _ => missing.push(name.clone()),
+                }
+                walk(sub, &name, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "xent", &mut missing);
+        assert!(missing.is_empty(), "no examples: {missing:?}");
+    }
 }

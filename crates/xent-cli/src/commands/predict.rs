@@ -24,7 +24,14 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
             args.data
         )));
     }
-    let predictions = model.predict(data.features.view()).map_err(|e| match e {
+    // With --proba or --logits the logits are computed once, and the classes decided from
+    // them (before the temperature, which changes no class).
+    let logits = scores_logits(args, &model, &data.features)?;
+    let predicted = match &logits {
+        Some(z) => Ok(model.decide(z.view())),
+        None => model.predict(data.features.view()),
+    };
+    let predictions = predicted.map_err(|e| match e {
         xent::Error::ShapeMismatch { .. } => Failure::data(format!(
             "{}: the model takes {} feature{}, but the data ({}) has {}",
             args.model.display(),
@@ -57,7 +64,7 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         ),
         _ => None,
     };
-    let scores = scores(args, &model, &data.features)?;
+    let scores = logits.map(|z| scores(args, &model, z));
     let labels = data.targets.as_ref().filter(|_| args.with_labels);
     let label_name = model
         .names
@@ -201,13 +208,13 @@ fn is_npy(path: &std::path::Path) -> bool {
 /// A table of scores, one row per sample, and the names of its columns.
 type Scores = (Vec<String>, Array2<f64>);
 
-/// The probabilities (`--proba`) or logits (`--logits`) of every sample with their column
-/// names, or `None` for the predicted classes.
-fn scores(
+/// The logits of every sample when `--proba` or `--logits` asks for scores, else `None`
+/// (and then `--temperature` is a usage error).
+fn scores_logits(
     args: &PredictArgs,
     model: &Model,
     features: &Array2<f32>,
-) -> Result<Option<Scores>, Failure> {
+) -> Result<Option<Array2<f32>>, Failure> {
     if !(args.proba || args.logits) {
         if args.temperature.is_some() {
             return Err(Failure::usage(
@@ -224,9 +231,23 @@ fn scores(
             args.model.display()
         )));
     }
-    let x = features.view();
-    let compute = |e: xent::Error| Failure::data(format!("{}: {e}", args.model.display()));
-    let mut z = model.logits(x).map_err(compute)?;
+    let compute = |e: xent::Error| match e {
+        xent::Error::ShapeMismatch { .. } => Failure::data(format!(
+            "{}: the model takes {} feature{}, but the data ({}) has {}",
+            args.model.display(),
+            model.inputs(),
+            if model.inputs() == 1 { "" } else { "s" },
+            args.data,
+            features.ncols()
+        )),
+        other => Failure::data(format!("{}: {other}", args.model.display())),
+    };
+    model.logits(features.view()).map(Some).map_err(compute)
+}
+
+/// The probabilities (`--proba`) or logits (`--logits`) from the logits `z`, after the
+/// temperature, with their column names.
+fn scores(args: &PredictArgs, model: &Model, mut z: Array2<f32>) -> Scores {
     if let Some(t) = args.temperature {
         z.mapv_inplace(|v| (f64::from(v) / t) as f32);
     }
@@ -247,7 +268,7 @@ fn scores(
     // Each f32 as its shortest decimal (0.98538494, not the 0.9853849411010742 of its f64
     // widening): the same number to the model's precision, and a file people can read.
     let shortest = |v: f32| v.to_string().parse::<f64>().unwrap_or(f64::from(v));
-    Ok(Some((names, table.mapv(shortest))))
+    (names, table.mapv(shortest))
 }
 
 /// Class probabilities from logits: softmax, or [1 − σ(z), σ(z)] for logistic regression (as

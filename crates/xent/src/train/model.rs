@@ -333,19 +333,36 @@ impl Model {
         for start in (0..raw.nrows()).step_by(rows) {
             let end = (start + rows).min(raw.nrows());
             let z = self.logits(raw.slice(ndarray::s![start..end, ..]))?;
-            match self.kind {
-                ModelKind::Softmax => out.extend(z.rows().into_iter().map(|r| argmax(r) as f32)),
-                ModelKind::Logistic => {
-                    out.extend(z.column(0).iter().map(|&v| if v > 0.0 { 1.0 } else { 0.0 }))
-                }
-                ModelKind::Linear => out.extend(z.column(0).iter().copied()),
-            }
+            out.extend(self.decide(z.view()));
         }
         if raw.nrows() == 0 {
             // The shape checks of `logits` still apply to an empty batch.
             self.logits(raw)?;
         }
         Ok(out)
+    }
+
+    /// Predictions from logits this model computed ([`Model::logits`]): the most probable
+    /// class (the lowest index among ties), class 1 where a logistic logit is > 0, or the
+    /// regression value; what [`Model::predict`] returns, for a caller that has the logits.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::train::{Model, ModelKind};
+    /// let m = Model::new(ModelKind::Softmax, 2, 3, 0);
+    /// let z = ndarray::array![[0.1f32, 2.0, -1.0], [5.0, 5.0, 0.0]];
+    /// assert_eq!(m.decide(z.view()), [1.0, 0.0]);
+    /// ```
+    pub fn decide(&self, z: ArrayView2<'_, f32>) -> Vec<f32> {
+        match self.kind {
+            ModelKind::Softmax => z.rows().into_iter().map(|r| argmax(r) as f32).collect(),
+            ModelKind::Logistic => z
+                .column(0)
+                .iter()
+                .map(|&v| if v > 0.0 { 1.0 } else { 0.0 })
+                .collect(),
+            ModelKind::Linear => z.column(0).to_vec(),
+        }
     }
 
     /// The model as JSON (see the type's docs for the format).
