@@ -70,7 +70,9 @@ pub trait RowActivation {
 
     /// Applies the activation to every row of a 2-D view, into a new array.
     fn apply_rows<T: Float>(&self, x: ArrayView2<'_, T>) -> Array2<T> {
-        let mut out = Array2::from_elem(x.dim(), T::ZERO);
+        // On huge pages: the fresh output's first writes cost less than the kernel.
+        let zeros = crate::kernels::zeroed_vec(x.len());
+        let mut out = Array2::from_shape_vec(x.dim(), zeros).expect("one per input");
         self.apply_rows_into(x, out.view_mut())
             .expect("the output has the input's shape");
         out

@@ -206,7 +206,9 @@ impl CrossEntropy {
         logits: ArrayView2<'_, T>,
         target: impl Into<Target<'t, T>>,
     ) -> Result<(LossValue<T>, Array2<T>), Error> {
-        let mut grad = Array2::from_elem(logits.dim(), T::ZERO);
+        // On huge pages: the fresh gradient's first writes cost less than the kernel.
+        let zeros = crate::kernels::zeroed_vec(logits.len());
+        let mut grad = Array2::from_shape_vec(logits.dim(), zeros).expect("one per logit");
         let value = self.forward_backward_into(logits, target, grad.view_mut())?;
         Ok((value, grad))
     }
