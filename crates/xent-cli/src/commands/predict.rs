@@ -31,17 +31,8 @@ pub fn run(common: &Common, args: &PredictArgs, out: &mut Stdout) -> Result<(), 
         Some(z) => Ok(model.decide(z.view())),
         None => model.predict(data.features.view()),
     };
-    let predictions = predicted.map_err(|e| match e {
-        xent::Error::ShapeMismatch { .. } => Failure::data(format!(
-            "{}: the model takes {} feature{}, but the data ({}) has {}",
-            args.model.display(),
-            model.inputs(),
-            if model.inputs() == 1 { "" } else { "s" },
-            args.data,
-            data.features.ncols()
-        )),
-        other => Failure::data(format!("{}: {other}", args.model.display())),
-    })?;
+    let predictions =
+        predicted.map_err(|e| model_failure(args, &model, data.features.ncols(), e))?;
     let accuracy = match (&data.targets, model.kind) {
         (Some(Targets::Classes { labels, .. }), ModelKind::Softmax | ModelKind::Logistic) => Some(
             predictions
@@ -231,18 +222,24 @@ fn scores_logits(
             args.model.display()
         )));
     }
-    let compute = |e: xent::Error| match e {
+    model
+        .logits(features.view())
+        .map(Some)
+        .map_err(|e| model_failure(args, model, features.ncols(), e))
+}
+
+/// A model's error on the data: the feature counts when they differ, else the model's file.
+fn model_failure(args: &PredictArgs, model: &Model, columns: usize, e: xent::Error) -> Failure {
+    match e {
         xent::Error::ShapeMismatch { .. } => Failure::data(format!(
-            "{}: the model takes {} feature{}, but the data ({}) has {}",
+            "{}: the model takes {} feature{}, but the data ({}) has {columns}",
             args.model.display(),
             model.inputs(),
             if model.inputs() == 1 { "" } else { "s" },
             args.data,
-            features.ncols()
         )),
         other => Failure::data(format!("{}: {other}", args.model.display())),
-    };
-    model.logits(features.view()).map(Some).map_err(compute)
+    }
 }
 
 /// The probabilities (`--proba`) or logits (`--logits`) from the logits `z`, after the

@@ -64,17 +64,7 @@ impl Sorted {
     /// cuts it.
     pub(crate) fn replicate(&self, bins: usize, seed: u64, r: usize) -> f64 {
         let counted = self.binned(bins, |row| poisson_count(seed, row as u64, r as u64));
-        let cells: Vec<[f64; 4]> = counted
-            .iter()
-            .map(|b| {
-                [
-                    b.weight,
-                    b.confidence * b.weight,
-                    b.accuracy * b.weight,
-                    b.count as f64,
-                ]
-            })
-            .collect();
+        let cells: Vec<[f64; 4]> = counted.iter().map(Bin::sums).collect();
         let total: f64 = counted.iter().map(|b| b.weight).sum();
         calibration_errors(&cells, total).0
     }

@@ -178,6 +178,18 @@ pub struct Bin {
     pub accuracy: f64,
 }
 
+impl Bin {
+    /// [weight, Σ w·confidence, Σ w·hit, count]: the sums [`calibration_errors`] takes.
+    pub(crate) fn sums(&self) -> [f64; 4] {
+        [
+            self.weight,
+            self.confidence * self.weight,
+            self.accuracy * self.weight,
+            self.count as f64,
+        ]
+    }
+}
+
 /// Metrics of one class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassReport {
@@ -735,17 +747,7 @@ impl Evaluator {
         let sorted = sums.kept.map(Kept::sorted);
         let adaptive = sorted.as_ref().map(|sorted| {
             let bins = sorted.bins(nbins);
-            let cells: Vec<[f64; 4]> = bins
-                .iter()
-                .map(|b| {
-                    [
-                        b.weight,
-                        b.confidence * b.weight,
-                        b.accuracy * b.weight,
-                        b.count as f64,
-                    ]
-                })
-                .collect();
+            let cells: Vec<[f64; 4]> = bins.iter().map(Bin::sums).collect();
             let (ece, mce, l2_ece_debiased) = calibration_errors(&cells, total);
             Calibration {
                 ece,

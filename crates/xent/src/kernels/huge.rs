@@ -134,4 +134,14 @@ mod tests {
         let empty = HugeBuffer::<f32>::zeroed(0);
         assert!(empty.is_empty());
     }
+
+    #[test]
+    fn zeroed_vectors_are_zero_whatever_their_size() {
+        for len in [0, 5, (6 << 20) + 3] {
+            let v = zeroed_vec::<f32>(len);
+            assert_eq!(v.len(), len);
+            assert!(v.iter().all(|&x| x == 0.0));
+        }
+        assert!(zeroed_vec::<f64>(1 << 20).iter().all(|&x| x == 0.0));
+    }
 }
