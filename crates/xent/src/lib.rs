@@ -51,6 +51,7 @@ mod error;
 pub mod estimate;
 pub mod eval;
 mod float;
+pub mod fused;
 // The one module allowed `unsafe`: SIMD, the GEMM call, non-temporal stores.
 #[allow(unsafe_code)]
 mod kernels;

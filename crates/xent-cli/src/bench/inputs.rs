@@ -8,6 +8,9 @@ pub const SEED_LOGITS: u64 = 1;
 pub const SEED_TARGETS: u64 = 2;
 pub const SEED_P: u64 = 3;
 pub const SEED_Q: u64 = 4;
+pub const SEED_HIDDEN: u64 = 5;
+pub const SEED_WEIGHT: u64 = 6;
+pub const SEED_LIN_TARGETS: u64 = 7;
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 

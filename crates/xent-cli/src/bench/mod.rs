@@ -22,6 +22,13 @@ pub fn cases(quick: bool) -> Vec<(&'static str, &'static str, Params)> {
         v,
         epochs: 0,
         bytes: 0,
+        d: 0,
+        chunk: 0,
+    };
+    let linear = |n, d, v, chunk| Params {
+        d,
+        chunk,
+        ..p(n, v)
     };
     let mut out = Vec::new();
     if quick {
@@ -41,6 +48,7 @@ pub fn cases(quick: bool) -> Vec<(&'static str, &'static str, Params)> {
             ]);
         }
         out.push(("W3", "1024x8000", p(1024, 8000)));
+        out.push(("W4", "512x512x8000", linear(512, 512, 8000, 128)));
         out.push((
             "W5",
             "digits",
@@ -67,6 +75,7 @@ pub fn cases(quick: bool) -> Vec<(&'static str, &'static str, Params)> {
             ]);
         }
         out.push(("W3", "8192x32000", p(8192, 32000)));
+        out.push(("W4", "4096x2048x32000", linear(4096, 2048, 32000, 1024)));
         out.push((
             "W5",
             "fashion_mnist",
@@ -95,13 +104,17 @@ pub struct Params {
     pub v: usize,
     pub epochs: usize,
     pub bytes: usize,
+    /// W4: the hidden size and the chunk rows.
+    pub d: usize,
+    pub chunk: usize,
 }
 
-const NAMES: [(&str, &str); 6] = [
+const NAMES: [(&str, &str); 7] = [
     ("W0", "bandwidth"),
     ("W1", "ce_fwd_bwd"),
     ("W2", "log_softmax_fwd"),
     ("W3", "row_entropy_kl"),
+    ("W4", "linear_ce_fwd_bwd"),
     ("W5", "softmax_regression"),
     ("E1", "eval_files"),
 ];
@@ -217,6 +230,7 @@ fn run_case(case: &str, args: &BenchArgs, threads: usize) -> Result<String, Fail
         "W1" => workloads::ce_fwd_bwd(&ctx, size, params),
         "W2" => workloads::log_softmax_fwd(&ctx, size, params),
         "W3" => workloads::row_entropy_kl(&ctx, size, params),
+        "W4" => workloads::linear_ce_fwd_bwd(&ctx, size, params),
         "W5" => workloads::softmax_regression(&ctx, size, params),
         "E1" => eval_files::eval_files(&ctx, size, params.n, params.v),
         _ => return Err(Failure::usage(format!("unknown workload {id:?}"))),

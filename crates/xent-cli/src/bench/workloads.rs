@@ -1,7 +1,8 @@
 //! The workloads themselves: each builds its inputs, times xent's call, and reports checks.
 
 use super::inputs::{
-    probabilities, targets, uniform_f32, SEED_LOGITS, SEED_P, SEED_Q, SEED_TARGETS,
+    probabilities, targets, uniform_f32, SEED_HIDDEN, SEED_LIN_TARGETS, SEED_LOGITS, SEED_P,
+    SEED_Q, SEED_TARGETS, SEED_WEIGHT,
 };
 use super::memory::{reset_peak, status_mb};
 use super::{Params, Record};
@@ -11,6 +12,7 @@ use serde_json::{json, Map, Value};
 use std::time::Instant;
 use xent::activation::{LogSoftmax, RowActivation};
 use xent::data::datasets;
+use xent::fused::LinearCrossEntropy;
 use xent::loss::CrossEntropy;
 use xent::measure::Options;
 use xent::train::{score, Model, ModelKind, Progress, Scaling, Sgd};
@@ -235,6 +237,52 @@ pub fn ce_fwd_bwd(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
         ));
     }
     records
+}
+
+/// W4: fused linear + cross-entropy, mean over N, loss and gradients for h and W, on the
+/// anchors' inputs (h uniform in [-1, 1), W in [-1/32, 1/32), targets mod V).
+pub fn linear_ce_fwd_bwd(ctx: &Context, size: &str, p: Params) -> Vec<Value> {
+    let h = uniform_f32(SEED_HIDDEN, p.n, p.d, -1.0, 1.0);
+    let w = uniform_f32(SEED_WEIGHT, p.v, p.d, -0.03125, 0.03125);
+    let t = targets(SEED_LIN_TARGETS, p.n, p.v);
+    let fused = LinearCrossEntropy::new(CrossEntropy::new()).chunk_rows(p.chunk);
+    let (rss, reset) = inputs_ready();
+    let mut result = None;
+    let times = timed(ctx, || {
+        result = None; // the previous call's gradients must not count in its memory
+        result = Some(
+            fused
+                .forward_backward(h.view(), w.view(), None, &t)
+                .expect("valid inputs"),
+        );
+    });
+    let (loss, grads) = result.expect("at least one call");
+    let mut extra = Map::new();
+    memory_extra(&mut extra, rss, reset);
+    let flops = 6.0 * (p.n * p.d * p.v) as f64;
+    extra.insert("N".into(), json!(p.n));
+    extra.insert("D".into(), json!(p.d));
+    extra.insert("V".into(), json!(p.v));
+    extra.insert("chunk".into(), json!(p.chunk));
+    extra.insert(
+        "call".into(),
+        json!(format!(
+            "LinearCrossEntropy::new(CrossEntropy::new()).chunk_rows({}).forward_backward(h, w, None, t)",
+            p.chunk
+        )),
+    );
+    extra.insert("loss".into(), json!(loss));
+    extra.insert("grad_h_abs_sum".into(), json!(abs_sum(&grads.hidden)));
+    extra.insert("grad_w_abs_sum".into(), json!(abs_sum(&grads.weight)));
+    extra.insert("gflops".into(), json!(flops / median(&times) / 1e9));
+    vec![Record {
+        workload: "linear_ce_fwd_bwd".into(),
+        size: size.into(),
+        framework: "xent".into(),
+        times,
+        extra,
+    }
+    .to_json(ctx)]
 }
 
 /// The record of one variant (allocating `xent` or preallocated `xent-into`) of a row-wise

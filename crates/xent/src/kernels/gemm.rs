@@ -12,8 +12,35 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 pub(crate) fn matmul(
     a: ArrayView2<'_, f32>,
     b: ArrayView2<'_, f32>,
+    c: ArrayViewMut2<'_, f32>,
+    accumulate: bool,
+) {
+    product(a, b, c, accumulate, gemm::Parallelism::None);
+}
+
+/// [`matmul`] split over rayon's current pool by the gemm crate: for products large enough
+/// to fill every core on their own (the fused linear loss's chunks).
+pub(crate) fn matmul_par(
+    a: ArrayView2<'_, f32>,
+    b: ArrayView2<'_, f32>,
+    c: ArrayViewMut2<'_, f32>,
+    accumulate: bool,
+) {
+    let threads = super::threads();
+    let parallelism = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    product(a, b, c, accumulate, parallelism);
+}
+
+fn product(
+    a: ArrayView2<'_, f32>,
+    b: ArrayView2<'_, f32>,
     mut c: ArrayViewMut2<'_, f32>,
     accumulate: bool,
+    parallelism: gemm::Parallelism,
 ) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
@@ -60,7 +87,7 @@ pub(crate) fn matmul(
             false,
             false,
             false,
-            gemm::Parallelism::None,
+            parallelism,
         );
     }
 }

@@ -38,7 +38,7 @@ pub(crate) use divergence::{
 pub use drive::Par;
 pub(crate) use drive::{for_blocks, threads, RowIo, Wide};
 pub(crate) use gather::gather_rows;
-pub(crate) use gemm::matmul;
+pub(crate) use gemm::{matmul, matmul_par};
 pub(crate) use huge::{zeroed_vec, HugeBuffer};
 pub(crate) use row_max::{row_max, RowMax};
 pub(crate) use simd::{bytes_divided, bytes_standardized};

@@ -2,7 +2,7 @@
 
 use super::logits::Logits;
 use super::options::{check_class_weights, check_classes, check_elements, check_parameter};
-use super::target::Target;
+use super::target::{ClassLabels, Target};
 use super::value::{own_sample_scale, LossValue, Upstream};
 use crate::kernels::{cross_entropy_rows, CeSpec, CeTargets, Par, RowScale};
 use crate::{Error, Float, Reduction};
@@ -266,6 +266,29 @@ impl CrossEntropy {
     ) -> Result<LossValue<T>, Error> {
         let pass = self.run(Logits::InPlace(logits), &target.into(), Scales::Own, false)?;
         Ok(pass.value)
+    }
+
+    /// The denominator of the mean over `labels` (the weight of the rows not ignored) and
+    /// the reduction asked for: for losses built on this one that reduce over several calls.
+    ///
+    /// # Errors
+    /// As [`CrossEntropy::forward`] for labels that are not classes of `classes`.
+    pub(crate) fn mean_denominator(
+        &self,
+        labels: ClassLabels<'_>,
+        classes: usize,
+    ) -> Result<(f64, Reduction), Error> {
+        self.check(classes)?;
+        let weight = self.weight.as_deref();
+        let (_, total) = check_classes(
+            labels,
+            labels.len(),
+            classes,
+            self.ignore_index,
+            weight,
+            self.par,
+        )?;
+        Ok((total, self.reduction))
     }
 
     fn check(&self, classes: usize) -> Result<(), Error> {

@@ -1,0 +1,161 @@
+//! Linear + cross-entropy over chunks of rows, so that the N × V logits are never formed.
+
+use crate::kernels::matmul_par;
+use crate::loss::{ClassLabels, CrossEntropy};
+use crate::{Error, Reduction};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+/// Rows of hidden states per chunk by default: the chunk's logits are 1024 × V `f32` (128 MiB
+/// at V = 32000), its own and nothing of N's. A provisional choice, to be set by a sweep.
+pub const DEFAULT_CHUNK_ROWS: usize = 1024;
+
+/// The gradients of a [`LinearCrossEntropy`] with respect to its inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearGradients {
+    /// ∂loss/∂h, N × D.
+    pub hidden: Array2<f32>,
+    /// ∂loss/∂W, V × D (the layout of `weight`).
+    pub weight: Array2<f32>,
+    /// ∂loss/∂b, V, when there is a bias.
+    pub bias: Option<Array1<f32>>,
+}
+
+/// The cross-entropy of the logits z = h·Wᵀ + b (hidden states h: N × D, weight W: V × D as
+/// PyTorch's `F.linear` takes it, bias b: V) against class labels, and its gradients, computed
+/// a chunk of rows at a time: a chunk's logits are formed, turned into their gradient in place
+/// by the [`CrossEntropy`]'s row kernels, and multiplied back (∂h = dz·W, ∂W += dzᵀ·h,
+/// ∂b += Σ dz) before the next chunk, so the extra memory is one chunk's logits, never N × V.
+/// Every option of the [`CrossEntropy`] applies (class weights, ignore index, label smoothing,
+/// z-loss, soft-cap), with its mean or sum reduction over all N rows: the mean divides by the
+/// weight of the rows not ignored, as PyTorch's.
+///
+/// Accumulation: each chunk's loss is summed in `f64`; ∂W is accumulated in `f32` by the gemm
+/// crate, chunk after chunk, so its rounding grows with the number of chunks (N / chunk rows),
+/// not with V.
+///
+/// # Example
+/// ```
+/// use xent::fused::LinearCrossEntropy;
+/// use xent::loss::CrossEntropy;
+/// let h = ndarray::array![[1.0f32, 0.0], [0.0, 1.0], [1.0, 1.0]];
+/// let w = ndarray::array![[1.0f32, 0.0], [0.0, 1.0], [0.0, 0.0]]; // V = 3 classes
+/// let fused = LinearCrossEntropy::new(CrossEntropy::new()).chunk_rows(2);
+/// let (loss, grads) = fused.forward_backward(h.view(), w.view(), None, &[0, 1, 2])?;
+/// // The same as the cross-entropy of the logits h·Wᵀ formed whole.
+/// let z = h.dot(&w.t());
+/// let (whole, dz) = CrossEntropy::new().forward_backward(z.view(), &[0, 1, 2])?;
+/// assert!((loss - f64::from(whole.scalar().unwrap())).abs() < 1e-6);
+/// let dh = dz.dot(&w);
+/// assert!(grads.hidden.iter().zip(&dh).all(|(a, b)| (a - b).abs() < 1e-6));
+/// # Ok::<(), xent::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct LinearCrossEntropy {
+    ce: CrossEntropy,
+    chunk_rows: usize,
+}
+
+impl LinearCrossEntropy {
+    /// The fused loss with `ce`'s options and reduction, chunks of [`DEFAULT_CHUNK_ROWS`].
+    pub fn new(ce: CrossEntropy) -> LinearCrossEntropy {
+        LinearCrossEntropy {
+            ce,
+            chunk_rows: DEFAULT_CHUNK_ROWS,
+        }
+    }
+
+    /// Rows of hidden states per chunk (at least 1): the extra memory is chunk rows × V.
+    pub fn chunk_rows(self, rows: usize) -> LinearCrossEntropy {
+        LinearCrossEntropy {
+            chunk_rows: rows.max(1),
+            ..self
+        }
+    }
+
+    /// The loss (mean or sum over the rows, as the cross-entropy's reduction says) and its
+    /// gradients.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] when W's columns are not h's, the bias is not one per class or
+    /// the labels not one per row; [`Error::Empty`] for no rows or no classes;
+    /// [`Error::InvalidParameter`] for `Reduction::None` (a per-row loss needs an upstream
+    /// gradient, not yet taken here); the cross-entropy's errors for labels and options.
+    pub fn forward_backward<'t>(
+        &self,
+        hidden: ArrayView2<'_, f32>,
+        weight: ArrayView2<'_, f32>,
+        bias: Option<ArrayView1<'_, f32>>,
+        labels: impl Into<ClassLabels<'t>>,
+    ) -> Result<(f64, LinearGradients), Error> {
+        let labels = labels.into();
+        let (n, d) = hidden.dim();
+        let v = weight.nrows();
+        crate::layout::ensure_same_shape("weight", &[v, d], weight.shape())?;
+        if let Some(b) = bias {
+            crate::layout::ensure_same_shape("bias", &[v], b.shape())?;
+        }
+        crate::layout::ensure_same_shape("labels", &[n], &[labels.len()])?;
+        if n == 0 || v == 0 {
+            return Err(Error::Empty {
+                input: if n == 0 { "hidden" } else { "weight" },
+            });
+        }
+        let (denominator, reduction) = self.ce.mean_denominator(labels, v)?;
+        let scale = match reduction {
+            Reduction::Mean => 1.0 / denominator,
+            Reduction::Sum => 1.0,
+            Reduction::None => {
+                return Err(Error::InvalidParameter {
+                    name: "reduction",
+                    value: f64::NAN,
+                    expected: "the fused linear cross-entropy takes mean or sum",
+                })
+            }
+        };
+        let summed = self.ce.clone().reduction(Reduction::Sum);
+        let rows = self.chunk_rows.min(n);
+        let mut z = Array2::<f32>::zeros((rows, v));
+        let mut grads = LinearGradients {
+            hidden: Array2::zeros((n, d)),
+            weight: Array2::zeros((v, d)),
+            bias: bias.map(|_| Array1::zeros(v)),
+        };
+        let mut total = 0.0f64;
+        for start in (0..n).step_by(rows) {
+            let end = (start + rows).min(n);
+            let h = hidden.slice(s![start..end, ..]);
+            let mut zc = z.slice_mut(s![..end - start, ..]);
+            matmul_par(h, weight.t(), zc.view_mut(), false);
+            if let Some(b) = bias {
+                zc.rows_mut().into_iter().for_each(|mut r| r += &b);
+            }
+            let chunk_labels = slice_labels(labels, start, end);
+            let loss = summed.forward_backward_in_place(zc.view_mut(), chunk_labels)?;
+            total += f64::from(loss.scalar().expect("a summed loss is a scalar"));
+            // With every row ignored the gradient is 0 (and the mean 0/0), as the cross-entropy's.
+            if scale != 1.0 && scale.is_finite() {
+                let s = scale as f32;
+                zc.mapv_inplace(|g| g * s);
+            }
+            matmul_par(
+                zc.view(),
+                weight,
+                grads.hidden.slice_mut(s![start..end, ..]),
+                false,
+            );
+            matmul_par(zc.t(), h, grads.weight.view_mut(), true);
+            if let Some(gb) = grads.bias.as_mut() {
+                *gb += &zc.sum_axis(Axis(0));
+            }
+        }
+        Ok((total * scale, grads))
+    }
+}
+
+/// Labels `start..end`.
+fn slice_labels<'a>(labels: ClassLabels<'a>, start: usize, end: usize) -> ClassLabels<'a> {
+    match labels {
+        ClassLabels::Signed(v) => ClassLabels::Signed(v.slice_move(s![start..end])),
+        ClassLabels::Unsigned(v) => ClassLabels::Unsigned(v.slice_move(s![start..end])),
+    }
+}
