@@ -163,3 +163,39 @@ fn a_large_vocabulary_stays_within_1e5_of_the_f64_reference() {
     assert!(rel(&g.hidden, &dh) < 1e-5, "dh {}", rel(&g.hidden, &dh));
     assert!(rel(&g.weight, &dw) < 1e-5, "dw {}", rel(&g.weight, &dw));
 }
+
+#[test]
+fn forward_gives_the_unfused_loss_and_logsumexp_for_every_reduction() {
+    let (n, d, v) = (9, 5, 11);
+    let h = matrix(n, d, 11, 2.0);
+    let w = matrix(v, d, 12, 1.0);
+    let b = matrix(1, v, 13, 0.5).row(0).to_owned();
+    let labels: Vec<i64> = vec![0, 10, 3, -100, 4, 4, 9, 1, 2];
+    for reduction in [Reduction::Mean, Reduction::Sum, Reduction::None] {
+        let ce = CrossEntropy::new()
+            .label_smoothing(0.1)
+            .softcap(5.0)
+            .reduction(reduction);
+        let z = h.mapv(f64::from).dot(&w.mapv(f64::from).t()) + &b.mapv(f64::from);
+        let (whole, whole_lse) = ce.forward_lse(z.view(), &labels).unwrap();
+        for chunk in [1, 4, 9, 20] {
+            let (loss, lse) = LinearCrossEntropy::new(ce.clone())
+                .chunk_rows(chunk)
+                .forward(h.view(), w.view(), Some(b.view()), &labels)
+                .unwrap();
+            let close = |a: f64, e: f64| (a - e).abs() <= 1e-5 * e.abs().max(1e-6);
+            match (&loss, &whole) {
+                (xent::loss::LossValue::Scalar(a), xent::loss::LossValue::Scalar(e)) => {
+                    assert!(close(*a, *e), "{reduction:?} {chunk}: {a} vs {e}")
+                }
+                (xent::loss::LossValue::PerSample(a), xent::loss::LossValue::PerSample(e)) => {
+                    assert!(a.iter().zip(e).all(|(a, e)| close(*a, *e)), "{a} vs {e}")
+                }
+                other => panic!("{reduction:?}: {other:?}"),
+            }
+            for (a, e) in lse.iter().zip(&whole_lse) {
+                assert!(close(f64::from(*a), *e), "lse {a} vs {e}");
+            }
+        }
+    }
+}

@@ -1,9 +1,9 @@
 //! Linear + cross-entropy over chunks of rows, so that the N × V logits are never formed.
 
 use crate::kernels::matmul_par;
-use crate::loss::{ClassLabels, CrossEntropy};
+use crate::loss::{ClassLabels, CrossEntropy, LossValue};
 use crate::{Error, Reduction};
-use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
 
 /// Rows of hidden states per chunk by default: the chunk's logits are 1024 × V `f32` (128 MiB
 /// at V = 32000), its own and nothing of N's. A provisional choice, to be set by a sweep.
@@ -72,6 +72,97 @@ impl LinearCrossEntropy {
         }
     }
 
+    /// The loss alone (mean, sum, or with `Reduction::None` one value per row) and each row's
+    /// logsumexp of its (soft-capped) logits: what a later backward pass, a z-loss monitor or
+    /// a perplexity needs. The logits are formed a chunk at a time, as in
+    /// [`LinearCrossEntropy::forward_backward`].
+    ///
+    /// # Errors
+    /// As [`LinearCrossEntropy::forward_backward`], except that every reduction is taken.
+    ///
+    /// # Example
+    /// ```
+    /// use xent::fused::LinearCrossEntropy;
+    /// use xent::loss::CrossEntropy;
+    /// let h = ndarray::array![[0.0f32, 0.0], [1.0, 0.0]];
+    /// let w = ndarray::array![[1.0f32, 0.0], [0.0, 1.0]];
+    /// let (loss, lse) = LinearCrossEntropy::new(CrossEntropy::new())
+    ///     .forward(h.view(), w.view(), None, &[0, 0])?;
+    /// // Row 0's logits are [0, 0]: logsumexp ln 2, loss ln 2.
+    /// assert!((lse[0] - std::f32::consts::LN_2).abs() < 1e-6);
+    /// assert!(loss.scalar().unwrap() > 0.0);
+    /// # Ok::<(), xent::Error>(())
+    /// ```
+    pub fn forward<'t>(
+        &self,
+        hidden: ArrayView2<'_, f32>,
+        weight: ArrayView2<'_, f32>,
+        bias: Option<ArrayView1<'_, f32>>,
+        labels: impl Into<ClassLabels<'t>>,
+    ) -> Result<(LossValue<f64>, Array1<f32>), Error> {
+        let labels = labels.into();
+        let (n, v) = self.check_shapes(hidden, weight, bias, labels)?;
+        let (denominator, reduction) = self.ce.mean_denominator(labels, v)?;
+        let per_row = reduction == Reduction::None;
+        let chunked = self.ce.clone().reduction(if per_row {
+            Reduction::None
+        } else {
+            Reduction::Sum
+        });
+        let rows = self.chunk_rows.min(n);
+        let mut z = Array2::<f32>::zeros((rows, v));
+        let mut lse = Array1::<f32>::zeros(n);
+        let mut losses = Vec::with_capacity(if per_row { n } else { 0 });
+        let mut total = 0.0f64;
+        for start in (0..n).step_by(rows) {
+            let end = (start + rows).min(n);
+            let mut zc = z.slice_mut(s![..end - start, ..]);
+            logits_into(
+                hidden.slice(s![start..end, ..]),
+                weight,
+                bias,
+                zc.view_mut(),
+            );
+            let (loss, chunk_lse) =
+                chunked.forward_lse(zc.view(), slice_labels(labels, start, end))?;
+            lse.slice_mut(s![start..end]).assign(&chunk_lse);
+            match loss {
+                LossValue::Scalar(l) => total += f64::from(l),
+                LossValue::PerSample(l) => losses.extend(l.iter().map(|&x| f64::from(x))),
+                LossValue::PerElement(_) => unreachable!("a cross-entropy is per row"),
+            }
+        }
+        let value = match reduction {
+            Reduction::None => LossValue::PerSample(Array1::from(losses)),
+            Reduction::Sum => LossValue::Scalar(total),
+            Reduction::Mean => LossValue::Scalar(total / denominator),
+        };
+        Ok((value, lse))
+    }
+
+    /// (N, V) after checking that h, W, the bias and the labels fit together.
+    fn check_shapes(
+        &self,
+        hidden: ArrayView2<'_, f32>,
+        weight: ArrayView2<'_, f32>,
+        bias: Option<ArrayView1<'_, f32>>,
+        labels: ClassLabels<'_>,
+    ) -> Result<(usize, usize), Error> {
+        let (n, d) = hidden.dim();
+        let v = weight.nrows();
+        crate::layout::ensure_same_shape("weight", &[v, d], weight.shape())?;
+        if let Some(b) = bias {
+            crate::layout::ensure_same_shape("bias", &[v], b.shape())?;
+        }
+        crate::layout::ensure_same_shape("labels", &[n], &[labels.len()])?;
+        if n == 0 || v == 0 {
+            return Err(Error::Empty {
+                input: if n == 0 { "hidden" } else { "weight" },
+            });
+        }
+        Ok((n, v))
+    }
+
     /// The loss (mean or sum over the rows, as the cross-entropy's reduction says) and its
     /// gradients.
     ///
@@ -88,18 +179,8 @@ impl LinearCrossEntropy {
         labels: impl Into<ClassLabels<'t>>,
     ) -> Result<(f64, LinearGradients), Error> {
         let labels = labels.into();
-        let (n, d) = hidden.dim();
-        let v = weight.nrows();
-        crate::layout::ensure_same_shape("weight", &[v, d], weight.shape())?;
-        if let Some(b) = bias {
-            crate::layout::ensure_same_shape("bias", &[v], b.shape())?;
-        }
-        crate::layout::ensure_same_shape("labels", &[n], &[labels.len()])?;
-        if n == 0 || v == 0 {
-            return Err(Error::Empty {
-                input: if n == 0 { "hidden" } else { "weight" },
-            });
-        }
+        let (n, v) = self.check_shapes(hidden, weight, bias, labels)?;
+        let d = hidden.ncols();
         let (denominator, reduction) = self.ce.mean_denominator(labels, v)?;
         let scale = match reduction {
             Reduction::Mean => 1.0 / denominator,
@@ -125,10 +206,7 @@ impl LinearCrossEntropy {
             let end = (start + rows).min(n);
             let h = hidden.slice(s![start..end, ..]);
             let mut zc = z.slice_mut(s![..end - start, ..]);
-            matmul_par(h, weight.t(), zc.view_mut(), false);
-            if let Some(b) = bias {
-                zc.rows_mut().into_iter().for_each(|mut r| r += &b);
-            }
+            logits_into(h, weight, bias, zc.view_mut());
             let chunk_labels = slice_labels(labels, start, end);
             let loss = summed.forward_backward_in_place(zc.view_mut(), chunk_labels)?;
             total += f64::from(loss.scalar().expect("a summed loss is a scalar"));
@@ -149,6 +227,19 @@ impl LinearCrossEntropy {
             }
         }
         Ok((total * scale, grads))
+    }
+}
+
+/// z = h·Wᵀ + b for a chunk of rows.
+fn logits_into(
+    h: ArrayView2<'_, f32>,
+    weight: ArrayView2<'_, f32>,
+    bias: Option<ArrayView1<'_, f32>>,
+    mut z: ArrayViewMut2<'_, f32>,
+) {
+    matmul_par(h, weight.t(), z.view_mut(), false);
+    if let Some(b) = bias {
+        z.rows_mut().into_iter().for_each(|mut r| r += &b);
     }
 }
 
