@@ -199,3 +199,46 @@ fn forward_gives_the_unfused_loss_and_logsumexp_for_every_reduction() {
         }
     }
 }
+
+#[test]
+fn soft_targets_match_the_unfused_loss() {
+    let (n, d, v) = (7, 4, 6);
+    let h = matrix(n, d, 21, 2.0);
+    let w = matrix(v, d, 22, 1.0);
+    let raw = matrix(n, v, 23, 1.0).mapv(|x| x.abs() + 0.01);
+    let p = &raw / &raw.sum_axis(ndarray::Axis(1)).insert_axis(ndarray::Axis(1));
+    let weights: Vec<f64> = (0..v).map(|k| 1.0 + k as f64 / 4.0).collect();
+    for ce in [
+        CrossEntropy::new(),
+        CrossEntropy::new()
+            .reduction(Reduction::Sum)
+            .label_smoothing(0.2),
+        CrossEntropy::new().weight(&weights),
+    ] {
+        let (h64, w64) = (h.mapv(f64::from), w.mapv(f64::from));
+        let z = h64.dot(&w64.t());
+        let p64 = p.mapv(f64::from);
+        let (whole, dz) = ce.forward_backward(z.view(), p64.view()).unwrap();
+        let (dh, dw) = (dz.dot(&w64), dz.t().dot(&h64));
+        let whole = whole.scalar().unwrap();
+        for chunk in [1, 3, 7] {
+            let fused = LinearCrossEntropy::new(ce.clone()).chunk_rows(chunk);
+            let (l, g) = fused
+                .forward_backward(h.view(), w.view(), None, p.view())
+                .unwrap();
+            assert!(
+                (l - whole).abs() <= 1e-5 * whole.abs(),
+                "{chunk}: {l} vs {whole}"
+            );
+            assert!(rel(&g.hidden, &dh) < 1e-5 && rel(&g.weight, &dw) < 1e-5);
+            let (f, _) = fused.forward(h.view(), w.view(), None, p.view()).unwrap();
+            assert!((f.scalar().unwrap() - whole).abs() <= 1e-5 * whole.abs());
+        }
+    }
+    // Probability rows of another shape are refused.
+    let short = p.slice(ndarray::s![..3, ..]);
+    let fused = LinearCrossEntropy::new(CrossEntropy::new());
+    assert!(fused
+        .forward_backward(h.view(), w.view(), None, short)
+        .is_err());
+}

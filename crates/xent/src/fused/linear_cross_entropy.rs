@@ -1,7 +1,7 @@
 //! Linear + cross-entropy over chunks of rows, so that the N × V logits are never formed.
 
 use crate::kernels::matmul_par;
-use crate::loss::{ClassLabels, CrossEntropy, LossValue};
+use crate::loss::{ClassLabels, CrossEntropy, LossValue, Target};
 use crate::{Error, Reduction};
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
 
@@ -21,13 +21,14 @@ pub struct LinearGradients {
 }
 
 /// The cross-entropy of the logits z = h·Wᵀ + b (hidden states h: N × D, weight W: V × D as
-/// PyTorch's `F.linear` takes it, bias b: V) against class labels, and its gradients, computed
+/// PyTorch's `F.linear` takes it, bias b: V) against class labels or probability rows (soft
+/// targets, N × V), and its gradients, computed
 /// a chunk of rows at a time: a chunk's logits are formed, turned into their gradient in place
 /// by the [`CrossEntropy`]'s row kernels, and multiplied back (∂h = dz·W, ∂W += dzᵀ·h,
 /// ∂b += Σ dz) before the next chunk, so the extra memory is one chunk's logits, never N × V.
 /// Every option of the [`CrossEntropy`] applies (class weights, ignore index, label smoothing,
 /// z-loss, soft-cap), with its mean or sum reduction over all N rows: the mean divides by the
-/// weight of the rows not ignored, as PyTorch's.
+/// weight of the rows not ignored (by N for soft targets), as PyTorch's.
 ///
 /// Accumulation: each chunk's loss is summed in `f64`; ∂W is accumulated in `f32` by the gemm
 /// crate, chunk after chunk, so its rounding grows with the number of chunks (N / chunk rows),
@@ -98,11 +99,11 @@ impl LinearCrossEntropy {
         hidden: ArrayView2<'_, f32>,
         weight: ArrayView2<'_, f32>,
         bias: Option<ArrayView1<'_, f32>>,
-        labels: impl Into<ClassLabels<'t>>,
+        target: impl Into<Target<'t, f32>>,
     ) -> Result<(LossValue<f64>, Array1<f32>), Error> {
-        let labels = labels.into();
-        let (n, v) = self.check_shapes(hidden, weight, bias, labels)?;
-        let (denominator, reduction) = self.ce.mean_denominator(labels, v)?;
+        let target = target.into();
+        let (n, v) = self.check_shapes(hidden, weight, bias, &target)?;
+        let (denominator, reduction) = self.denominator(&target, v)?;
         let per_row = reduction == Reduction::None;
         let chunked = self.ce.clone().reduction(if per_row {
             Reduction::None
@@ -124,7 +125,7 @@ impl LinearCrossEntropy {
                 zc.view_mut(),
             );
             let (loss, chunk_lse) =
-                chunked.forward_lse(zc.view(), slice_labels(labels, start, end))?;
+                chunked.forward_lse(zc.view(), slice_target(&target, start, end))?;
             lse.slice_mut(s![start..end]).assign(&chunk_lse);
             match loss {
                 LossValue::Scalar(l) => total += f64::from(l),
@@ -146,7 +147,7 @@ impl LinearCrossEntropy {
         hidden: ArrayView2<'_, f32>,
         weight: ArrayView2<'_, f32>,
         bias: Option<ArrayView1<'_, f32>>,
-        labels: ClassLabels<'_>,
+        target: &Target<'_, f32>,
     ) -> Result<(usize, usize), Error> {
         let (n, d) = hidden.dim();
         let v = weight.nrows();
@@ -154,13 +155,33 @@ impl LinearCrossEntropy {
         if let Some(b) = bias {
             crate::layout::ensure_same_shape("bias", &[v], b.shape())?;
         }
-        crate::layout::ensure_same_shape("labels", &[n], &[labels.len()])?;
+        match target {
+            Target::Classes(labels) => {
+                crate::layout::ensure_same_shape("labels", &[n], &[labels.len()])?
+            }
+            Target::Probabilities(p) => {
+                crate::layout::ensure_same_shape("target", &[n, v], p.shape())?
+            }
+        }
         if n == 0 || v == 0 {
             return Err(Error::Empty {
                 input: if n == 0 { "hidden" } else { "weight" },
             });
         }
         Ok((n, v))
+    }
+
+    /// The mean's denominator and the reduction: the weight of the rows not ignored for
+    /// class labels, the number of rows for probability rows (as the cross-entropy's).
+    fn denominator(
+        &self,
+        target: &Target<'_, f32>,
+        classes: usize,
+    ) -> Result<(f64, Reduction), Error> {
+        match target {
+            Target::Classes(labels) => self.ce.mean_denominator(*labels, classes),
+            Target::Probabilities(p) => Ok((p.nrows() as f64, self.ce.reduction_kind())),
+        }
     }
 
     /// The loss (mean or sum over the rows, as the cross-entropy's reduction says) and its
@@ -176,12 +197,12 @@ impl LinearCrossEntropy {
         hidden: ArrayView2<'_, f32>,
         weight: ArrayView2<'_, f32>,
         bias: Option<ArrayView1<'_, f32>>,
-        labels: impl Into<ClassLabels<'t>>,
+        target: impl Into<Target<'t, f32>>,
     ) -> Result<(f64, LinearGradients), Error> {
-        let labels = labels.into();
-        let (n, v) = self.check_shapes(hidden, weight, bias, labels)?;
+        let target = target.into();
+        let (n, v) = self.check_shapes(hidden, weight, bias, &target)?;
         let d = hidden.ncols();
-        let (denominator, reduction) = self.ce.mean_denominator(labels, v)?;
+        let (denominator, reduction) = self.denominator(&target, v)?;
         let scale = match reduction {
             Reduction::Mean => 1.0 / denominator,
             Reduction::Sum => 1.0,
@@ -207,8 +228,8 @@ impl LinearCrossEntropy {
             let h = hidden.slice(s![start..end, ..]);
             let mut zc = z.slice_mut(s![..end - start, ..]);
             logits_into(h, weight, bias, zc.view_mut());
-            let chunk_labels = slice_labels(labels, start, end);
-            let loss = summed.forward_backward_in_place(zc.view_mut(), chunk_labels)?;
+            let chunk_target = slice_target(&target, start, end);
+            let loss = summed.forward_backward_in_place(zc.view_mut(), chunk_target)?;
             total += f64::from(loss.scalar().expect("a summed loss is a scalar"));
             // With every row ignored the gradient is 0 (and the mean 0/0), as the cross-entropy's.
             if scale != 1.0 && scale.is_finite() {
@@ -243,10 +264,15 @@ fn logits_into(
     }
 }
 
-/// Labels `start..end`.
-fn slice_labels<'a>(labels: ClassLabels<'a>, start: usize, end: usize) -> ClassLabels<'a> {
-    match labels {
-        ClassLabels::Signed(v) => ClassLabels::Signed(v.slice_move(s![start..end])),
-        ClassLabels::Unsigned(v) => ClassLabels::Unsigned(v.slice_move(s![start..end])),
+/// The targets of rows `start..end`.
+fn slice_target<'a>(target: &Target<'a, f32>, start: usize, end: usize) -> Target<'a, f32> {
+    match *target {
+        Target::Classes(ClassLabels::Signed(v)) => {
+            Target::Classes(ClassLabels::Signed(v.slice_move(s![start..end])))
+        }
+        Target::Classes(ClassLabels::Unsigned(v)) => {
+            Target::Classes(ClassLabels::Unsigned(v.slice_move(s![start..end])))
+        }
+        Target::Probabilities(p) => Target::Probabilities(p.slice_move(s![start..end, ..])),
     }
 }

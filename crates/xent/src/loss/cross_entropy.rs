@@ -291,6 +291,11 @@ impl CrossEntropy {
         Ok((total, self.reduction))
     }
 
+    /// The reduction asked for.
+    pub(crate) fn reduction_kind(&self) -> Reduction {
+        self.reduction
+    }
+
     fn check(&self, classes: usize) -> Result<(), Error> {
         let eps = self.label_smoothing;
         check_parameter(
