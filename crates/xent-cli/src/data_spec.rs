@@ -197,9 +197,8 @@ impl DataSpec {
                         }
                         _ => {
                             return Err(Failure::data(format!(
-                                "{}: the labels are text, but {} is a regression model",
-                                path.display(),
-                                "the model"
+                                "{}: the labels are text, but the model is a linear regression",
+                                path.display()
                             )))
                         }
                     },

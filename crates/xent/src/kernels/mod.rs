@@ -39,7 +39,7 @@ pub use drive::Par;
 pub(crate) use drive::{for_blocks, threads, RowIo, Wide};
 pub(crate) use gather::gather_rows;
 pub(crate) use gemm::{matmul, matmul_par};
-pub(crate) use huge::{zeroed_vec, HugeBuffer};
+pub(crate) use huge::zeroed_vec;
 pub(crate) use row_max::{row_max, RowMax};
 pub(crate) use simd::{bytes_divided, bytes_standardized};
 pub(crate) use sum::{compensated_sum, CompensatedSum};

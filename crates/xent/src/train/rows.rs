@@ -7,7 +7,7 @@
 //! `f32` path.
 
 use super::dataset::{Dataset, Scaling};
-use crate::kernels::{bytes_divided, bytes_standardized, gather_rows, HugeBuffer};
+use crate::kernels::{bytes_divided, bytes_standardized, gather_rows, zeroed_vec};
 use crate::Error;
 use ndarray::{Array2, ArrayViewMut2};
 use std::borrow::Cow;
@@ -17,10 +17,7 @@ pub(crate) enum FeatureRows<'a> {
     /// Scaled `f32` features.
     Floats(Cow<'a, Array2<f32>>),
     /// Raw features that are all integers in 0..=255, and the scaling to apply.
-    Bytes {
-        raw: HugeBuffer<u8>,
-        scaling: Scaling,
-    },
+    Bytes { raw: Vec<u8>, scaling: Scaling },
 }
 
 impl<'a> FeatureRows<'a> {
@@ -34,7 +31,7 @@ impl<'a> FeatureRows<'a> {
         };
         // One pass: bytes are written as they are checked, and given up at the first value
         // that is not one.
-        let mut raw = HugeBuffer::zeroed(features.len());
+        let mut raw = zeroed_vec(features.len());
         let all_bytes = raw.iter_mut().zip(features.iter()).all(|(b, v)| {
             *b = *v as u8;
             is_byte(v)
@@ -50,10 +47,13 @@ impl<'a> FeatureRows<'a> {
             });
         }
         drop(raw);
+        // Rows in standard layout, so that every gather is a slice copy.
         Ok(match scaling {
-            Scaling::None => FeatureRows::Floats(Cow::Borrowed(features)),
+            Scaling::None if features.is_standard_layout() => {
+                FeatureRows::Floats(Cow::Borrowed(features))
+            }
             _ => {
-                let mut copy = features.clone();
+                let mut copy = features.as_standard_layout().into_owned();
                 scaling.apply(&mut copy)?;
                 FeatureRows::Floats(Cow::Owned(copy))
             }
@@ -67,17 +67,10 @@ impl<'a> FeatureRows<'a> {
             .as_slice_mut()
             .expect("batch buffers are contiguous rows");
         match self {
-            FeatureRows::Floats(features) => match features.as_slice() {
-                Some(src) => gather_rows(src, width, rows, out, |d, s| d.copy_from_slice(s)),
-                None => {
-                    for (r, &i) in rows.iter().enumerate() {
-                        let dst = &mut out[r * width..(r + 1) * width];
-                        dst.iter_mut()
-                            .zip(features.row(i))
-                            .for_each(|(d, &s)| *d = s);
-                    }
-                }
-            },
+            FeatureRows::Floats(features) => {
+                let src = features.as_slice().expect("made standard in `new`");
+                gather_rows(src, width, rows, out, |d, s| d.copy_from_slice(s))
+            }
             FeatureRows::Bytes { raw, scaling } => {
                 let src = &raw[..];
                 // Scaling::apply's operations, vectorised (kernels::simd::bytes); x / 1 is x.
